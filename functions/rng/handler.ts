@@ -1,0 +1,19 @@
+import { randomBytes } from "node:crypto";
+import { loadRngConfig } from "../shared/config";
+import { binary, httpHandler, text } from "../shared/http";
+import { instanceName } from "../shared/instance";
+import { createLogger } from "../shared/log";
+import { sleep } from "../shared/time";
+import { parseByteCount } from "./byte-count";
+
+const config = loadRngConfig(process.env);
+const log = createLogger("rng");
+
+/** GET /rng: a banner; GET /rng/{bytes}: that many random bytes, after the simulated delay. */
+export const handler = httpHandler(log, async (event) => {
+  const raw = event.pathParameters?.bytes;
+  if (raw === undefined) return text(`RNG running on ${instanceName}\n`);
+  const count = parseByteCount(raw, config.maxBytes);
+  await sleep(config.delayMs);
+  return binary(randomBytes(count));
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { loadRngConfig, loadWebuiConfig, loadWorkerConfig } from "./config";
+import { ConfigError } from "./errors";
+
+const workerEnv = {
+  UPSTASH_REDIS_REST_URL: "http://127.0.0.1:8079/",
+  UPSTASH_REDIS_REST_TOKEN: "t",
+  WORKER_QUEUE_URL: "http://127.0.0.1:9324/000000000000/q",
+  API_BASE_URL: "http://127.0.0.1:3000/dev",
+};
+
+describe("config", () => {
+  it("has the original's defaults", () => {
+    expect(loadRngConfig({})).toEqual({ delayMs: 100, maxBytes: 1048576 });
+    const worker = loadWorkerConfig(workerEnv);
+    expect(worker.delayMs).toBe(100);
+    expect(worker.randomBytes).toBe(32);
+    expect(worker.rngUrl).toBe("http://127.0.0.1:3000/dev/rng");
+    expect(worker.redis.url).toBe("http://127.0.0.1:8079");
+  });
+
+  it("names the variable that is missing", () => {
+    expect(() => loadWebuiConfig({})).toThrow(new ConfigError("UPSTASH_REDIS_REST_URL is required (an http or https URL)"));
+    const { API_BASE_URL: _, ...withoutApi } = workerEnv;
+    expect(() => loadWorkerConfig(withoutApi)).toThrow(/API_BASE_URL is required/);
+  });
+
+  it("names the variable that is malformed or out of range", () => {
+    expect(() => loadRngConfig({ RNG_DELAY_MS: "fast" })).toThrow(/RNG_DELAY_MS must be an integer, got "fast"/);
+    expect(() => loadRngConfig({ RNG_MAX_BYTES: "999999999" })).toThrow(/RNG_MAX_BYTES must be between 0 and 4194304/);
+    expect(() => loadWorkerConfig({ ...workerEnv, API_BASE_URL: "ftp://x" })).toThrow(/API_BASE_URL must be an http/);
+  });
+
+  it("keeps the lease longer than two flush intervals", () => {
+    expect(() => loadWorkerConfig({ ...workerEnv, WORKER_LEASE_TTL_MS: "1500" })).toThrow(/WORKER_LEASE_TTL_MS must be between 2000/);
+  });
+});

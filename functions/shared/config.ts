@@ -1,0 +1,163 @@
+/**
+ * Every setting of every function, read and validated in one place. Each handler module calls
+ * its loader once, at load, so a bad setting fails the cold start with a message naming the
+ * variable instead of failing some later request. The README's "Settings" table mirrors this.
+ */
+import { type Env, intSetting, stringSetting, urlSetting } from "./settings";
+
+const MiB = 1024 * 1024;
+/** Lambda's 6 MB payload limit, less the base64 inflation (4/3) of a binary body. */
+const LAMBDA_BINARY_PAYLOAD_MAX = 4 * MiB;
+const ONE_MINUTE_MS = 60_000;
+
+export interface RngConfig {
+  /** Simulated delay before answering, as in the original (0.1 s). */
+  delayMs: number;
+  /** Largest byte count one request may ask for. */
+  maxBytes: number;
+}
+
+export function loadRngConfig(env: Env): RngConfig {
+  return {
+    delayMs: intSetting(env, "RNG_DELAY_MS", { default: 100, min: 0, max: ONE_MINUTE_MS }),
+    maxBytes: intSetting(env, "RNG_MAX_BYTES", {
+      default: MiB,
+      min: 0,
+      max: LAMBDA_BINARY_PAYLOAD_MAX,
+    }),
+  };
+}
+
+export interface HasherConfig {
+  delayMs: number;
+  /** Largest request body, in bytes, after base64 decoding. */
+  maxBytes: number;
+}
+
+export function loadHasherConfig(env: Env): HasherConfig {
+  return {
+    delayMs: intSetting(env, "HASHER_DELAY_MS", { default: 100, min: 0, max: ONE_MINUTE_MS }),
+    maxBytes: intSetting(env, "HASHER_MAX_BYTES", {
+      default: MiB,
+      min: 0,
+      max: LAMBDA_BINARY_PAYLOAD_MAX,
+    }),
+  };
+}
+
+export interface RedisConfig {
+  url: string;
+  token: string;
+  /** Per-request timeout of the Upstash client, so a dead Redis fails fast instead of hanging. */
+  timeoutMs: number;
+}
+
+export function loadRedisConfig(env: Env): RedisConfig {
+  return {
+    url: urlSetting(env, "UPSTASH_REDIS_REST_URL"),
+    token: stringSetting(env, "UPSTASH_REDIS_REST_TOKEN"),
+    timeoutMs: intSetting(env, "REDIS_TIMEOUT_MS", { default: 2_000, min: 100, max: ONE_MINUTE_MS }),
+  };
+}
+
+export interface ReplicaConfig {
+  redis: RedisConfig;
+  /** The SQS queue that carries worker tickets. */
+  queueUrl: string;
+  /** Replicas wanted when nobody has set a count yet. */
+  defaultReplicas: number;
+  /** Upper bound on the replica count, so a typo cannot start a thousand loops. */
+  maxReplicas: number;
+  /** How long a ticket counts as "in flight" before the supervisor issues a new one. */
+  ticketGraceMs: number;
+}
+
+/** The replica count's default and bound, which the worker, supervisor and webui share. */
+function loadReplicaLimits(env: Env): { defaultReplicas: number; maxReplicas: number } {
+  const maxReplicas = intSetting(env, "WORKER_MAX_REPLICAS", { default: 50, min: 1, max: 1000 });
+  return {
+    defaultReplicas: intSetting(env, "WORKER_REPLICAS", { default: 1, min: 0, max: maxReplicas }),
+    maxReplicas,
+  };
+}
+
+export function loadReplicaConfig(env: Env): ReplicaConfig {
+  return {
+    redis: loadRedisConfig(env),
+    queueUrl: urlSetting(env, "WORKER_QUEUE_URL"),
+    ...loadReplicaLimits(env),
+    ticketGraceMs: intSetting(env, "WORKER_TICKET_GRACE_MS", {
+      default: 15_000,
+      min: 1_000,
+      max: 15 * ONE_MINUTE_MS,
+    }),
+  };
+}
+
+export interface WorkerConfig extends ReplicaConfig {
+  rngUrl: string;
+  hasherUrl: string;
+  /** The original worker's sleep per loop (0.1 s), which makes one worker 3.33 hashes/s. */
+  delayMs: number;
+  /** Bytes asked of rng per hash (32 in the original). */
+  randomBytes: number;
+  /** How long one ticket mines before handing over to its continuation ticket. */
+  sliceMs: number;
+  /** Time kept free at the end of an invocation to flush and send the next ticket. */
+  sliceMarginMs: number;
+  flushIntervalMs: number;
+  /** Lease time-to-live; renewed at every flush, so it must exceed the flush interval. */
+  leaseTtlMs: number;
+  /** Timeout of one rng or hasher call. */
+  callTimeoutMs: number;
+  /** Longest pause between retries while rng or hasher fail. */
+  maxBackoffMs: number;
+  /** How long per-second counters are kept in Redis. */
+  bucketTtlSeconds: number;
+}
+
+export function loadWorkerConfig(env: Env): WorkerConfig {
+  const apiBaseUrl = urlSetting(env, "API_BASE_URL");
+  const flushIntervalMs = intSetting(env, "WORKER_FLUSH_INTERVAL_MS", {
+    default: 1_000,
+    min: 100,
+    max: ONE_MINUTE_MS,
+  });
+  return {
+    ...loadReplicaConfig(env),
+    rngUrl: `${apiBaseUrl}/rng`,
+    hasherUrl: `${apiBaseUrl}/hasher`,
+    delayMs: intSetting(env, "WORKER_DELAY_MS", { default: 100, min: 0, max: ONE_MINUTE_MS }),
+    randomBytes: intSetting(env, "WORKER_RANDOM_BYTES", { default: 32, min: 1, max: 4_096 }),
+    sliceMs: intSetting(env, "WORKER_SLICE_MS", { default: 20_000, min: 1_000, max: 14 * ONE_MINUTE_MS }),
+    sliceMarginMs: intSetting(env, "WORKER_SLICE_MARGIN_MS", { default: 3_000, min: 500, max: ONE_MINUTE_MS }),
+    flushIntervalMs,
+    leaseTtlMs: intSetting(env, "WORKER_LEASE_TTL_MS", {
+      default: 5_000,
+      min: flushIntervalMs * 2,
+      max: 15 * ONE_MINUTE_MS,
+    }),
+    callTimeoutMs: intSetting(env, "WORKER_CALL_TIMEOUT_MS", { default: 5_000, min: 100, max: ONE_MINUTE_MS }),
+    maxBackoffMs: intSetting(env, "WORKER_MAX_BACKOFF_MS", { default: 5_000, min: 10, max: ONE_MINUTE_MS }),
+    bucketTtlSeconds: intSetting(env, "HASH_BUCKET_TTL_SECONDS", { default: 3_600, min: 60, max: 86_400 * 7 }),
+  };
+}
+
+export interface WebuiConfig {
+  redis: RedisConfig;
+  defaultReplicas: number;
+  maxReplicas: number;
+  /** Per-second samples returned by /json (the dashboard's chart width). */
+  seriesSeconds: number;
+  /** Seconds a bucket may still be growing: workers flush about once a second. */
+  seriesLagSeconds: number;
+}
+
+export function loadWebuiConfig(env: Env): WebuiConfig {
+  return {
+    redis: loadRedisConfig(env),
+    ...loadReplicaLimits(env),
+    seriesSeconds: intSetting(env, "SERIES_SECONDS", { default: 300, min: 1, max: 3_600 }),
+    seriesLagSeconds: intSetting(env, "SERIES_LAG_SECONDS", { default: 2, min: 0, max: 60 }),
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * Structured logs: one JSON object per line, as CloudWatch and the local cloud both like it.
+ * The local cloud reads `source` to prefix the line with the function's name in its colour.
+ */
+const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
+export type LogLevel = keyof typeof LEVELS;
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+}
+
+function isLevel(value: string | undefined): value is LogLevel {
+  return value !== undefined && value in LEVELS;
+}
+
+// Read here rather than in config.ts: every module logs, including config errors themselves.
+const threshold = LEVELS[isLevel(process.env.LOG_LEVEL) ? process.env.LOG_LEVEL : "info"];
+
+function errorFields(fields: LogFields | undefined): LogFields | undefined {
+  const err = fields?.err;
+  if (!(err instanceof Error)) return fields;
+  return { ...fields, err: { name: err.name, message: err.message, stack: err.stack } };
+}
+
+export function createLogger(source: string): Logger {
+  const write = (level: LogLevel, msg: string, fields?: LogFields) => {
+    if (LEVELS[level] < threshold) return;
+    const line = JSON.stringify({ level, source, msg, ...errorFields(fields) });
+    if (level === "error" || level === "warn") console.error(line);
+    else console.log(line);
+  };
+  return {
+    debug: (msg, fields) => write("debug", msg, fields),
+    info: (msg, fields) => write("info", msg, fields),
+    warn: (msg, fields) => write("warn", msg, fields),
+    error: (msg, fields) => write("error", msg, fields),
+  };
+}

@@ -1,0 +1,54 @@
+import { ConfigError } from "./errors";
+
+/** The process environment, or a fixture of it in tests. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+interface IntRange {
+  default?: number;
+  min: number;
+  max: number;
+}
+
+function present(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw === undefined || raw === "" ? undefined : raw;
+}
+
+/** An integer setting within [min, max]; a missing one takes its default, or is an error. */
+export function intSetting(env: Env, name: string, range: IntRange): number {
+  const raw = present(env, name);
+  if (raw === undefined) {
+    if (range.default === undefined) throw new ConfigError(`${name} is required (an integer)`);
+    return range.default;
+  }
+  if (!/^-?\d+$/.test(raw)) throw new ConfigError(`${name} must be an integer, got "${raw}"`);
+  const value = Number(raw);
+  if (value < range.min || value > range.max) {
+    throw new ConfigError(`${name} must be between ${range.min} and ${range.max}, got ${value}`);
+  }
+  return value;
+}
+
+/** An http(s) URL setting, returned without a trailing slash. */
+export function urlSetting(env: Env, name: string): string {
+  const raw = present(env, name);
+  if (raw === undefined) throw new ConfigError(`${name} is required (an http or https URL)`);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL, got "${raw}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(`${name} must be an http or https URL, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, "");
+}
+
+/** A non-empty string setting. */
+export function stringSetting(env: Env, name: string, fallback?: string): string {
+  const raw = present(env, name);
+  if (raw !== undefined) return raw;
+  if (fallback === undefined) throw new ConfigError(`${name} is required`);
+  return fallback;
+}

@@ -1,0 +1,63 @@
+import { loadWebuiConfig } from "../shared/config";
+import { ServiceUnavailableError } from "../shared/errors";
+import { httpHandler, json } from "../shared/http";
+import { keys } from "../shared/keys";
+import { createLogger } from "../shared/log";
+import { createRedis } from "../shared/redis";
+import { parseDesired } from "../worker/supervision";
+import { latencySummary, type Stats, seriesWindow, toCount } from "./stats";
+
+const config = loadWebuiConfig(process.env);
+const log = createLogger("webui");
+const redis = createRedis(config.redis);
+
+/** Latency is summarised over the last minute of the window: recent enough to act on. */
+const LATENCY_SECONDS = 60;
+
+async function readStats(nowMs: number): Promise<Stats> {
+  const seconds = seriesWindow(nowMs, config.seriesSeconds, config.seriesLagSeconds);
+  const recent = seconds.slice(-LATENCY_SECONDS);
+  // One round trip: the pipeline goes to Redis as one request.
+  const p = redis.pipeline();
+  p.hlen(keys.wallet);
+  p.get(keys.hashes);
+  p.get(keys.desiredReplicas);
+  p.zcount(keys.active, nowMs, "+inf");
+  p.mget(...seconds.map(keys.hashesAt));
+  for (const s of recent) p.hgetall(keys.latencyAt("rng", s));
+  for (const s of recent) p.hgetall(keys.latencyAt("hasher", s));
+  const [coins, hashes, desired, active, buckets, ...latency] = (await p.exec()) as [
+    number,
+    string | null,
+    string | null,
+    number,
+    (string | null)[],
+    ...unknown[],
+  ];
+  return {
+    coins: toCount(coins),
+    hashes: toCount(hashes),
+    now: nowMs / 1000,
+    series: { start: seconds[0] ?? 0, hashes: buckets.map(toCount) },
+    workers: {
+      desired: parseDesired(desired, config.defaultReplicas, config.maxReplicas),
+      active: toCount(active),
+    },
+    latency: {
+      rng: latencySummary(latency.slice(0, recent.length)),
+      hasher: latencySummary(latency.slice(recent.length)),
+    },
+  };
+}
+
+/** GET /json: the counters the dashboard polls once a second. */
+export const handler = httpHandler(log, async () => {
+  let stats: Stats;
+  try {
+    stats = await readStats(Date.now());
+  } catch (err) {
+    log.warn("Redis unavailable for /json", { err });
+    throw new ServiceUnavailableError("Redis is unavailable; retry shortly");
+  }
+  return json(200, stats, { "access-control-allow-origin": "*", "cache-control": "no-store" });
+});

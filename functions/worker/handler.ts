@@ -1,0 +1,51 @@
+import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, Context } from "aws-lambda";
+import { loadWorkerConfig } from "../shared/config";
+import { createLogger } from "../shared/log";
+import { createRedis } from "../shared/redis";
+import { sleep } from "../shared/time";
+import { httpMiningPorts } from "./http-ports";
+import { sqsTicketQueue } from "./queue";
+import { Replicas } from "./replicas";
+import { emptyTally } from "./tally";
+import { MalformedTicketError, parseTicket } from "./ticket";
+import { takeTurn } from "./turn";
+
+const config = loadWorkerConfig(process.env);
+const log = createLogger("worker");
+const redis = createRedis(config.redis);
+const deps = {
+  config,
+  redis,
+  log,
+  replicas: new Replicas(redis, sqsTicketQueue(config.queueUrl), config),
+  ports: httpMiningPorts(config, config.callTimeoutMs),
+  clock: { now: Date.now, sleep },
+};
+/** Counts this warm instance could not save yet; retried by its next turn. */
+const unsaved = emptyTally();
+
+/**
+ * SQS consumer: each message is a ticket for one replica's turn. A failed ticket is reported
+ * in batchItemFailures, so SQS redelivers it and, after maxReceiveCount, moves it to the DLQ.
+ */
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  const batchItemFailures: SQSBatchItemFailure[] = [];
+  for (const record of event.Records) {
+    try {
+      const ticket = parseTicket(record.body, config.maxReplicas);
+      await takeTurn(deps, ticket, context.getRemainingTimeInMillis(), unsaved);
+    } catch (err) {
+      const receives = record.attributes.ApproximateReceiveCount;
+      if (err instanceof MalformedTicketError) {
+        log.error(`malformed ticket rejected (receive ${receives}); it goes to the DLQ`, {
+          messageId: record.messageId,
+          reason: err.message,
+        });
+      } else {
+        log.error("turn failed; SQS will redeliver the ticket", { err, messageId: record.messageId, receives });
+      }
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures };
+};

@@ -1,0 +1,64 @@
+import IORedis from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRedisServer } from "../../offline/redis-server";
+import { eventually, type LocalCloud, startLocalCloud } from "../support/local-cloud";
+import { portIsClosed } from "../support/net";
+
+// Ctrl-C with a Redis the user runs (REDIS_URL): the cloud must leave it running, and every
+// hash the worker computed must be in it, exactly once, in the total and in the buckets.
+let redisServer: Awaited<ReturnType<typeof startRedisServer>>;
+let redis: IORedis;
+let cloud: LocalCloud;
+
+beforeAll(async () => {
+  redisServer = await startRedisServer({ port: 0 });
+  redis = new IORedis(redisServer.url);
+  cloud = await startLocalCloud({
+    REDIS_URL: redisServer.url,
+    RNG_DELAY_MS: "0",
+    HASHER_DELAY_MS: "0",
+    WORKER_DELAY_MS: "10",
+  });
+});
+
+afterAll(async () => {
+  if (cloud?.process.exitCode === null) await cloud.stop();
+  redis?.disconnect();
+  await redisServer?.stop();
+});
+
+async function sumOfBuckets(): Promise<number> {
+  let total = 0;
+  let cursor = "0";
+  do {
+    const [next, found] = await redis.scan(cursor, "MATCH", "hashes:s:*", "COUNT", 1000);
+    cursor = next;
+    if (found.length > 0) total += (await redis.mget(...found)).reduce((sum, v) => sum + Number(v), 0);
+  } while (cursor !== "0");
+  return total;
+}
+
+describe("Ctrl-C", () => {
+  it("flushes the last counts, releases the replica and stops within 3 seconds", async () => {
+    await eventually(async () => (Number(await redis.get("hashes")) > 50 ? true : undefined), 20_000, "mining");
+    const { code, ms } = await cloud.stop();
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(3_000);
+
+    // What the worker logged as flushed is exactly what Redis holds.
+    const logged = cloud.output
+      .map((line) => /replica \d+: (\d+) units of work done/.exec(line)?.[1])
+      .filter((n): n is string => n !== undefined)
+      .reduce((sum, n) => sum + Number(n), 0);
+    const hashes = Number(await redis.get("hashes"));
+    expect(hashes).toBe(logged);
+    expect(await sumOfBuckets()).toBe(hashes);
+    expect(await redis.exists("workers:lease:0")).toBe(0);
+
+    // Nothing the cloud started still listens; the user's Redis is left alone.
+    for (const [name, port] of Object.entries(cloud.ports)) {
+      if (name !== "redis") expect(await portIsClosed(port)).toBe(true);
+    }
+    expect(await redis.ping()).toBe("PONG");
+  });
+});

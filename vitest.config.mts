@@ -1,0 +1,33 @@
+import { defineConfig } from "vitest/config";
+
+// The AWS SDK warns on Node 20 that its 2027 releases need Node 22; Lambda runs 22 already.
+const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+
+// Unit tests sit beside the code they test. Integration tests start real components
+// (redis-server, the Upstash bridge, fauxqs, serverless-offline), so they run one file at a
+// time to stay within a 2-core machine.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["functions/**/*.test.ts", "offline/**/*.test.ts"],
+          environment: "node",
+          env,
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["tests/integration/**/*.test.ts"],
+          environment: "node",
+          env,
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
