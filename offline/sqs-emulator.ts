@@ -77,9 +77,6 @@ function receiptHandlesOf(payload: string): string[] {
   }
 }
 
-// fauxqs keeps a long poll's waiter until it times out even when the client has gone (e.g. a
-// poller's stop() aborted it). A message arriving meanwhile is received by that dead request and
-// stays invisible for the whole visibility timeout. We make such messages visible again at once.
 async function releaseMessages(app: FauxqsApp, queueUrl: string, handles: string[], log: Log) {
   const response = await app.inject({
     method: "POST",
@@ -93,29 +90,35 @@ async function releaseMessages(app: FauxqsApp, queueUrl: string, handles: string
       Entries: handles.map((h, i) => ({ Id: `m${i}`, ReceiptHandle: h, VisibilityTimeout: 0 })),
     }),
   });
-  if (response.statusCode !== 200) {
-    log(
-      `SQS emulator: could not release ${handles.length} message(s) of an abandoned receive: ${response.body}`,
-    );
-  }
+  const outcome =
+    response.statusCode === 200 ? "made visible again" : `NOT released: ${response.body}`;
+  log(`SQS emulator: ${handles.length} message(s) received for a client that had gone ${outcome}`);
 }
 
-function installHooks(app: FauxqsApp, port: () => number, log: Log): void {
+/** Clients see http://127.0.0.1:<port>/… queue URLs (see sqs-queue-url.ts). */
+function mapQueueUrls(app: FauxqsApp, port: () => number): void {
   app.addHook("preHandler", async (request) => {
     const body = request.body;
-    if (
-      sqsAction(request.headers) !== undefined &&
-      isRecord(body) &&
-      typeof body.QueueUrl === "string"
-    ) {
+    if (sqsAction(request.headers) && isRecord(body) && typeof body.QueueUrl === "string") {
       body.QueueUrl = toInternalQueueUrl(body.QueueUrl, port(), EMULATOR_REGION);
     }
   });
+  app.addHook("onSend", async (request, _reply, payload) =>
+    sqsAction(request.headers) && typeof payload === "string"
+      ? toPublicQueueUrls(payload, port())
+      : payload,
+  );
+}
+
+// fauxqs keeps a long poll waiting until WaitTimeSeconds even when its client has gone (a
+// poller's stop() aborts it), then hands the next message to that dead request, hiding it for a
+// whole visibility timeout. Once the server has seen the connection close (within ms), such
+// messages are made visible again at once; one arriving in that window is still delayed.
+function releaseAbandonedReceives(app: FauxqsApp, log: Log): void {
   app.addHook("onSend", async (request, reply, payload) => {
-    const action = sqsAction(request.headers);
-    if (action === undefined || typeof payload !== "string") return payload;
     const body = request.body;
-    if (action === "ReceiveMessage" && reply.raw.destroyed && isRecord(body)) {
+    const abandoned = reply.raw.destroyed && sqsAction(request.headers) === "ReceiveMessage";
+    if (abandoned && typeof payload === "string" && isRecord(body)) {
       const handles = receiptHandlesOf(payload);
       if (handles.length > 0 && typeof body.QueueUrl === "string") {
         releaseMessages(app, body.QueueUrl, handles, log).catch((err: unknown) =>
@@ -123,7 +126,7 @@ function installHooks(app: FauxqsApp, port: () => number, log: Log): void {
         );
       }
     }
-    return toPublicQueueUrls(payload, port());
+    return payload;
   });
 }
 
@@ -132,7 +135,8 @@ export async function startSqsEmulator(opts: SqsEmulatorOptions): Promise<SqsEmu
   const log = opts.log ?? (() => {});
   const app: FauxqsApp = buildApp({ logger: false });
   let port = opts.port;
-  installHooks(app, () => port, log);
+  mapQueueUrls(app, () => port);
+  releaseAbandonedReceives(app, log);
   await app.listen({ port: opts.port, host: HOST });
   const address = app.server.address();
   port = typeof address === "object" && address !== null ? address.port : opts.port;

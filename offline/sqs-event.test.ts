@@ -165,6 +165,11 @@ describe("describeError", () => {
       name: "QueueDoesNotExist",
     });
     expect(describeError(missing)).toBe("QueueDoesNotExist: The specified queue does not exist.");
+    const hangUp = Object.assign(new Error("socket hang up"), {
+      name: "TimeoutError",
+      code: "ECONNRESET",
+    });
+    expect(describeError(hangUp)).toBe("TimeoutError: socket hang up [ECONNRESET]");
     expect(describeError("plain")).toBe("plain");
   });
 });

@@ -166,7 +166,8 @@ export function backoffDelayMs(consecutiveFailures: number, schedule = DEFAULT_B
 /** One-line description of an SDK or network error, e.g. "QueueDoesNotExist: …". */
 export function describeError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  const code = (err as { code?: unknown }).code;
-  const name = err.name === "Error" && typeof code === "string" ? code : err.name;
-  return err.message.includes(name) ? err.message : `${name}: ${err.message}`;
+  const code: unknown = (err as { code?: unknown }).code; // Node's errno code, if any
+  const prefix = err.name === "Error" || err.message.startsWith(err.name) ? "" : `${err.name}: `;
+  const suffix = typeof code === "string" && !err.message.includes(code) ? ` [${code}]` : "";
+  return `${prefix}${err.message}${suffix}`;
 }

@@ -45,6 +45,8 @@ export type QueuePollerOptions = {
 export type QueuePoller = { stop(): Promise<void> };
 
 const MAX_RECEIVE = 10;
+/** With short polling (waitTimeSeconds 0), pause between empty receives rather than spin. */
+const SHORT_POLL_IDLE_MS = 200;
 
 function assertIntegerIn(name: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -109,7 +111,13 @@ class SqsEventSourceMapping {
       const messages = await this.receive();
       // Even if stop() raced the response, these messages are ours now: process them.
       if (messages.length > 0) this.dispatch(messages);
+      else if (this.opts.waitTimeSeconds === 0) await this.pause(SHORT_POLL_IDLE_MS);
     }
+  }
+
+  /** Sleeps, but wakes at once when stop() is called. */
+  private async pause(ms: number): Promise<void> {
+    await delay(ms, undefined, { signal: this.abort.signal }).catch(() => {});
   }
 
   /** Waits until fewer than maxConcurrency batches run, so we never hold messages we can't start. */
@@ -141,7 +149,7 @@ class SqsEventSourceMapping {
       if (this.stopping) return [];
       const failures = this.streak.failed("ReceiveMessage", err);
       const backoff = backoffDelayMs(failures, this.opts.backoff ?? DEFAULT_BACKOFF);
-      await delay(backoff, undefined, { signal: this.abort.signal }).catch(() => {});
+      await this.pause(backoff);
       return [];
     }
   }

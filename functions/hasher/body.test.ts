@@ -19,7 +19,9 @@ describe("bodyBytes", () => {
   });
 
   it("refuses a body over the limit before decoding it", () => {
-    expect(() => bodyBytes(Buffer.alloc(11).toString("base64"), true, 10)).toThrow(PayloadTooLargeError);
+    expect(() => bodyBytes(Buffer.alloc(11).toString("base64"), true, 10)).toThrow(
+      PayloadTooLargeError,
+    );
     expect(() => bodyBytes("x".repeat(11), false, 10)).toThrow(/HASHER_MAX_BYTES/);
     expect(bodyBytes(Buffer.alloc(10).toString("base64"), true, 10)).toHaveLength(10);
   });
@@ -28,6 +30,8 @@ describe("bodyBytes", () => {
 describe("sha256Hex", () => {
   it("matches node:crypto and the known digest of nothing", () => {
     expect(sha256Hex(allBytes)).toBe(createHash("sha256").update(allBytes).digest("hex"));
-    expect(sha256Hex(new Uint8Array())).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    expect(sha256Hex(new Uint8Array())).toBe(
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    );
   });
 });

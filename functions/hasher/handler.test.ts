@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { apiEvent, lambdaContext } from "../shared/fixtures";
 
-type Handler = (typeof import("./handler"))["handler"];
+type Handler = typeof import("./handler")["handler"];
 let handler: Handler;
 
 beforeAll(async () => {
@@ -15,7 +15,12 @@ describe("hasher handler", () => {
   it("answers the hex SHA-256 of a binary body as text/plain", async () => {
     const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => 255 - i));
     const res = await handler(
-      apiEvent({ httpMethod: "POST", path: "/hasher", body: bytes.toString("base64"), isBase64Encoded: true }),
+      apiEvent({
+        httpMethod: "POST",
+        path: "/hasher",
+        body: bytes.toString("base64"),
+        isBase64Encoded: true,
+      }),
       lambdaContext(),
     );
     expect(res.statusCode).toBe(200);
@@ -30,7 +35,12 @@ describe("hasher handler", () => {
 
   it("answers 413 JSON for a body over HASHER_MAX_BYTES", async () => {
     const res = await handler(
-      apiEvent({ httpMethod: "POST", path: "/hasher", body: Buffer.alloc(1025).toString("base64"), isBase64Encoded: true }),
+      apiEvent({
+        httpMethod: "POST",
+        path: "/hasher",
+        body: Buffer.alloc(1025).toString("base64"),
+        isBase64Encoded: true,
+      }),
       lambdaContext(),
     );
     expect(res.statusCode).toBe(413);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { apiEvent, lambdaContext } from "../shared/fixtures";
 
-type Handler = (typeof import("./handler"))["handler"];
+type Handler = typeof import("./handler")["handler"];
 let handler: Handler;
 
 beforeAll(async () => {
@@ -12,7 +12,10 @@ beforeAll(async () => {
 
 const get = (bytes?: string) =>
   handler(
-    apiEvent({ path: bytes === undefined ? "/rng" : `/rng/${bytes}`, pathParameters: bytes === undefined ? null : { bytes } }),
+    apiEvent({
+      path: bytes === undefined ? "/rng" : `/rng/${bytes}`,
+      pathParameters: bytes === undefined ? null : { bytes },
+    }),
     lambdaContext(),
   );
 

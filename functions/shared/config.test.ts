@@ -20,18 +20,28 @@ describe("config", () => {
   });
 
   it("names the variable that is missing", () => {
-    expect(() => loadWebuiConfig({})).toThrow(new ConfigError("UPSTASH_REDIS_REST_URL is required (an http or https URL)"));
+    expect(() => loadWebuiConfig({})).toThrow(
+      new ConfigError("UPSTASH_REDIS_REST_URL is required (an http or https URL)"),
+    );
     const { API_BASE_URL: _, ...withoutApi } = workerEnv;
     expect(() => loadWorkerConfig(withoutApi)).toThrow(/API_BASE_URL is required/);
   });
 
   it("names the variable that is malformed or out of range", () => {
-    expect(() => loadRngConfig({ RNG_DELAY_MS: "fast" })).toThrow(/RNG_DELAY_MS must be an integer, got "fast"/);
-    expect(() => loadRngConfig({ RNG_MAX_BYTES: "999999999" })).toThrow(/RNG_MAX_BYTES must be between 0 and 4194304/);
-    expect(() => loadWorkerConfig({ ...workerEnv, API_BASE_URL: "ftp://x" })).toThrow(/API_BASE_URL must be an http/);
+    expect(() => loadRngConfig({ RNG_DELAY_MS: "fast" })).toThrow(
+      /RNG_DELAY_MS must be an integer, got "fast"/,
+    );
+    expect(() => loadRngConfig({ RNG_MAX_BYTES: "999999999" })).toThrow(
+      /RNG_MAX_BYTES must be between 0 and 4194304/,
+    );
+    expect(() => loadWorkerConfig({ ...workerEnv, API_BASE_URL: "ftp://x" })).toThrow(
+      /API_BASE_URL must be an http/,
+    );
   });
 
   it("keeps the lease longer than two flush intervals", () => {
-    expect(() => loadWorkerConfig({ ...workerEnv, WORKER_LEASE_TTL_MS: "1500" })).toThrow(/WORKER_LEASE_TTL_MS must be between 2000/);
+    expect(() => loadWorkerConfig({ ...workerEnv, WORKER_LEASE_TTL_MS: "1500" })).toThrow(
+      /WORKER_LEASE_TTL_MS must be between 2000/,
+    );
   });
 });

@@ -56,7 +56,11 @@ export function loadRedisConfig(env: Env): RedisConfig {
   return {
     url: urlSetting(env, "UPSTASH_REDIS_REST_URL"),
     token: stringSetting(env, "UPSTASH_REDIS_REST_TOKEN"),
-    timeoutMs: intSetting(env, "REDIS_TIMEOUT_MS", { default: 2_000, min: 100, max: ONE_MINUTE_MS }),
+    timeoutMs: intSetting(env, "REDIS_TIMEOUT_MS", {
+      default: 2_000,
+      min: 100,
+      max: ONE_MINUTE_MS,
+    }),
   };
 }
 
@@ -129,17 +133,37 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
     hasherUrl: `${apiBaseUrl}/hasher`,
     delayMs: intSetting(env, "WORKER_DELAY_MS", { default: 100, min: 0, max: ONE_MINUTE_MS }),
     randomBytes: intSetting(env, "WORKER_RANDOM_BYTES", { default: 32, min: 1, max: 4_096 }),
-    sliceMs: intSetting(env, "WORKER_SLICE_MS", { default: 20_000, min: 1_000, max: 14 * ONE_MINUTE_MS }),
-    sliceMarginMs: intSetting(env, "WORKER_SLICE_MARGIN_MS", { default: 3_000, min: 500, max: ONE_MINUTE_MS }),
+    sliceMs: intSetting(env, "WORKER_SLICE_MS", {
+      default: 20_000,
+      min: 1_000,
+      max: 14 * ONE_MINUTE_MS,
+    }),
+    sliceMarginMs: intSetting(env, "WORKER_SLICE_MARGIN_MS", {
+      default: 3_000,
+      min: 500,
+      max: ONE_MINUTE_MS,
+    }),
     flushIntervalMs,
     leaseTtlMs: intSetting(env, "WORKER_LEASE_TTL_MS", {
       default: 5_000,
       min: flushIntervalMs * 2,
       max: 15 * ONE_MINUTE_MS,
     }),
-    callTimeoutMs: intSetting(env, "WORKER_CALL_TIMEOUT_MS", { default: 5_000, min: 100, max: ONE_MINUTE_MS }),
-    maxBackoffMs: intSetting(env, "WORKER_MAX_BACKOFF_MS", { default: 5_000, min: 10, max: ONE_MINUTE_MS }),
-    bucketTtlSeconds: intSetting(env, "HASH_BUCKET_TTL_SECONDS", { default: 3_600, min: 60, max: 86_400 * 7 }),
+    callTimeoutMs: intSetting(env, "WORKER_CALL_TIMEOUT_MS", {
+      default: 5_000,
+      min: 100,
+      max: ONE_MINUTE_MS,
+    }),
+    maxBackoffMs: intSetting(env, "WORKER_MAX_BACKOFF_MS", {
+      default: 5_000,
+      min: 10,
+      max: ONE_MINUTE_MS,
+    }),
+    bucketTtlSeconds: intSetting(env, "HASH_BUCKET_TTL_SECONDS", {
+      default: 3_600,
+      min: 60,
+      max: 86_400 * 7,
+    }),
   };
 }
 

@@ -6,7 +6,11 @@ import type { Logger } from "./log";
 export type HttpEvent = APIGatewayProxyEvent;
 export type HttpResult = APIGatewayProxyResult;
 
-export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+export function json(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResult {
   return {
     statusCode,
     headers: { "content-type": "application/json", ...headers },
@@ -41,7 +45,8 @@ export function httpHandler(
       before: (request) => {
         request.internal.startedAt = Date.now();
       },
-      after: (request) => accessLog(log, request.event, request.response, request.internal.startedAt),
+      after: (request) =>
+        accessLog(log, request.event, request.response, request.internal.startedAt),
       onError: (request) => {
         const err = request.error;
         if (err instanceof HttpError) {
@@ -56,7 +61,12 @@ export function httpHandler(
     .handler(handle);
 }
 
-function accessLog(log: Logger, event: HttpEvent, response: HttpResult | undefined, startedAt: unknown) {
+function accessLog(
+  log: Logger,
+  event: HttpEvent,
+  response: HttpResult | undefined,
+  startedAt: unknown,
+) {
   const ms = typeof startedAt === "number" ? Date.now() - startedAt : undefined;
   log.info(`${event.httpMethod} ${event.path} ${response?.statusCode ?? "-"}`, { ms });
 }

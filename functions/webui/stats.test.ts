@@ -13,7 +13,9 @@ describe("stats", () => {
   });
 
   it("averages latency over calls", () => {
-    expect(latencySummary([["count", "2", "sumUs", "200000"], null, ["sumUs", "100500", "count", "1"]])).toEqual({
+    expect(
+      latencySummary([["count", "2", "sumUs", "200000"], null, ["sumUs", "100500", "count", "1"]]),
+    ).toEqual({
       calls: 3,
       avgMs: 100.17,
     });

@@ -5,7 +5,11 @@
  */
 export const BACKOFF_BASE_MS = 100;
 
-export function backoffDelay(failures: number, capMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  failures: number,
+  capMs: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(capMs, BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1));
   return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }

@@ -1,4 +1,4 @@
-import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, Context } from "aws-lambda";
+import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { loadWorkerConfig } from "../shared/config";
 import { createLogger } from "../shared/log";
 import { createRedis } from "../shared/redis";
@@ -42,7 +42,11 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
           reason: err.message,
         });
       } else {
-        log.error("turn failed; SQS will redeliver the ticket", { err, messageId: record.messageId, receives });
+        log.error("turn failed; SQS will redeliver the ticket", {
+          err,
+          messageId: record.messageId,
+          receives,
+        });
       }
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }

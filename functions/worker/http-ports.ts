@@ -7,10 +7,15 @@ const HEX_SHA256 = /^[0-9a-f]{64}$/;
  * rng and hasher over HTTP. Node's fetch keeps connections alive between calls; every call has
  * its own timeout, and a non-2xx answer is an error (the original hashed error pages).
  */
-export function httpMiningPorts(urls: { rngUrl: string; hasherUrl: string }, timeoutMs: number): MiningPorts {
+export function httpMiningPorts(
+  urls: { rngUrl: string; hasherUrl: string },
+  timeoutMs: number,
+): MiningPorts {
   return {
     async random(count) {
-      const res = await call("rng", `${urls.rngUrl}/${count}`, { signal: AbortSignal.timeout(timeoutMs) });
+      const res = await call("rng", `${urls.rngUrl}/${count}`, {
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       const bytes = new Uint8Array(await res.arrayBuffer());
       if (bytes.length !== count) {
         throw new UpstreamError("rng", `asked for ${count} bytes, got ${bytes.length}`);
@@ -25,7 +30,8 @@ export function httpMiningPorts(urls: { rngUrl: string; hasherUrl: string }, tim
         signal: AbortSignal.timeout(timeoutMs),
       });
       const hex = (await res.text()).trim();
-      if (!HEX_SHA256.test(hex)) throw new UpstreamError("hasher", `not a SHA-256 hex digest: ${hex.slice(0, 80)}`);
+      if (!HEX_SHA256.test(hex))
+        throw new UpstreamError("hasher", `not a SHA-256 hex digest: ${hex.slice(0, 80)}`);
       return hex;
     },
   };

@@ -55,7 +55,13 @@ describe("mineSlice", () => {
   it("mines at one loop per 0.3 s, as the original, flushing about once a second", async () => {
     const clock = virtualClock();
     const saved: Tally[] = [];
-    const result = await mineSlice(ports(clock), clock, options(clock, 30_000), collectingFlush(saved), quiet);
+    const result = await mineSlice(
+      ports(clock),
+      clock,
+      options(clock, 30_000),
+      collectingFlush(saved),
+      quiet,
+    );
     expect(result.hashes).toBe(100); // 30 s / 0.3 s
     expect(saved.reduce((sum, t) => sum + totalHashes(t), 0)).toBe(100);
     expect(saved.length).toBeGreaterThanOrEqual(25);
@@ -85,7 +91,13 @@ describe("mineSlice", () => {
     warnings.length = 0;
     const saved: Tally[] = [];
     const down = () => clock.t - start > 2_000 && clock.t - start < 6_000;
-    const result = await mineSlice(ports(clock, down), clock, options(clock, 10_000), collectingFlush(saved), recording);
+    const result = await mineSlice(
+      ports(clock, down),
+      clock,
+      options(clock, 10_000),
+      collectingFlush(saved),
+      recording,
+    );
     expect(warnings.filter((w) => w.startsWith("mining call failed"))).toHaveLength(1);
     expect(result.hashes).toBeGreaterThan(10); // 6 s healthy / 0.3 s, less the last backoff
     expect(result.hashes).toBeLessThan(30);
@@ -106,7 +118,13 @@ describe("mineSlice", () => {
 
   it("hands back what it could not save by the hard deadline", async () => {
     const clock = virtualClock();
-    const result = await mineSlice(ports(clock), clock, options(clock, 3_000), collectingFlush([], () => true), quiet);
+    const result = await mineSlice(
+      ports(clock),
+      clock,
+      options(clock, 3_000),
+      collectingFlush([], () => true),
+      quiet,
+    );
     expect(result.hashes).toBe(0);
     expect(totalHashes(result.unflushed)).toBe(10);
   });

@@ -92,7 +92,9 @@ export async function mineSlice(
   }
 
   while (!isEmpty(pending) && !(await tryFlush()) && clock.now() < options.hardDeadline) {
-    await clock.sleep(Math.min(options.flushIntervalMs, Math.max(0, options.hardDeadline - clock.now())));
+    await clock.sleep(
+      Math.min(options.flushIntervalMs, Math.max(0, options.hardDeadline - clock.now())),
+    );
   }
   return { hashes, keepMining, unflushed: pending };
 }

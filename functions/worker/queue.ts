@@ -1,4 +1,4 @@
-import { SQSClient, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Ticket } from "./ticket";
 
 export interface TicketQueue {
@@ -13,7 +13,9 @@ export function sqsTicketQueue(queueUrl: string): TicketQueue {
   const client = new SQSClient({});
   return {
     async send(ticket) {
-      await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(ticket) }));
+      await client.send(
+        new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(ticket) }),
+      );
     },
   };
 }

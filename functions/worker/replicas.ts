@@ -55,12 +55,19 @@ export class Replicas {
       keys.desiredReplicas,
     );
     if (current !== ticket.id) return "stale";
-    const desired = parseDesired(desiredRaw ?? null, this.config.defaultReplicas, this.config.maxReplicas);
+    const desired = parseDesired(
+      desiredRaw ?? null,
+      this.config.defaultReplicas,
+      this.config.maxReplicas,
+    );
     if (ticket.replica >= desired) {
       await this.redis.del(keys.ticket(ticket.replica));
       return "retired";
     }
-    const leased = await this.redis.set(keys.lease(ticket.replica), ticket.id, { nx: true, px: leaseTtlMs });
+    const leased = await this.redis.set(keys.lease(ticket.replica), ticket.id, {
+      nx: true,
+      px: leaseTtlMs,
+    });
     return leased === null ? "busy" : "run";
   }
 

@@ -3,7 +3,9 @@ import { parseDesired, replicasNeedingTickets } from "./supervision";
 
 describe("supervision", () => {
   it("tickets replicas with neither lease nor ticket, below the desired count", () => {
-    expect(replicasNeedingTickets(4, [true, false, false, false], [false, true, false, false])).toEqual([2, 3]);
+    expect(
+      replicasNeedingTickets(4, [true, false, false, false], [false, true, false, false]),
+    ).toEqual([2, 3]);
     expect(replicasNeedingTickets(0, [], [])).toEqual([]);
   });
 

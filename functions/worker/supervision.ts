@@ -3,7 +3,11 @@
  * (mining now) nor a ticket in flight. Replicas at or above the count are left to retire at
  * their next turn.
  */
-export function replicasNeedingTickets(desired: number, leased: boolean[], ticketed: boolean[]): number[] {
+export function replicasNeedingTickets(
+  desired: number,
+  leased: boolean[],
+  ticketed: boolean[],
+): number[] {
   const missing: number[] = [];
   for (let replica = 0; replica < desired; replica += 1) {
     if (!leased[replica] && !ticketed[replica]) missing.push(replica);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { emptyTally, isCoin, isEmpty, mergeInto, recordHash, recordLatency, totalHashes } from "./tally";
+import {
+  emptyTally,
+  isCoin,
+  isEmpty,
+  mergeInto,
+  recordHash,
+  recordLatency,
+  totalHashes,
+} from "./tally";
 
 const bytes = Uint8Array.from([0xde, 0xad]);
 

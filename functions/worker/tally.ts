@@ -10,18 +10,32 @@ export interface Tally {
   latency: Map<string, { fn: string; second: number; count: number; sumUs: number }>;
 }
 
-export const emptyTally = (): Tally => ({ hashesBySecond: new Map(), coins: new Map(), latency: new Map() });
+export const emptyTally = (): Tally => ({
+  hashesBySecond: new Map(),
+  coins: new Map(),
+  latency: new Map(),
+});
 
 /** A coin is a hash whose hex starts with 0, as in the original. */
 export const isCoin = (hashHex: string): boolean => hashHex.startsWith("0");
 
-export function recordHash(tally: Tally, completedAtMs: number, hashHex: string, bytes: Uint8Array): void {
+export function recordHash(
+  tally: Tally,
+  completedAtMs: number,
+  hashHex: string,
+  bytes: Uint8Array,
+): void {
   const second = epochSecond(completedAtMs);
   tally.hashesBySecond.set(second, (tally.hashesBySecond.get(second) ?? 0) + 1);
   if (isCoin(hashHex)) tally.coins.set(hashHex, Buffer.from(bytes).toString("hex"));
 }
 
-export function recordLatency(tally: Tally, fn: string, completedAtMs: number, latencyMs: number): void {
+export function recordLatency(
+  tally: Tally,
+  fn: string,
+  completedAtMs: number,
+  latencyMs: number,
+): void {
   addLatency(tally, fn, epochSecond(completedAtMs), 1, Math.round(latencyMs * 1000));
 }
 
@@ -45,5 +59,6 @@ export function mergeInto(into: Tally, from: Tally): void {
     into.hashesBySecond.set(second, (into.hashesBySecond.get(second) ?? 0) + n);
   }
   for (const [hex, bytes] of from.coins) into.coins.set(hex, bytes);
-  for (const entry of from.latency.values()) addLatency(into, entry.fn, entry.second, entry.count, entry.sumUs);
+  for (const entry of from.latency.values())
+    addLatency(into, entry.fn, entry.second, entry.count, entry.sumUs);
 }

@@ -29,13 +29,20 @@ export function parseTicket(body: string, maxReplicas: number): Ticket {
     throw new MalformedTicketError("ticket must be an object {replica, id}");
   }
   const { replica, id } = value as Record<string, unknown>;
-  if (typeof replica !== "number" || !Number.isInteger(replica) || replica < 0 || replica >= maxReplicas) {
+  if (
+    typeof replica !== "number" ||
+    !Number.isInteger(replica) ||
+    replica < 0 ||
+    replica >= maxReplicas
+  ) {
     throw new MalformedTicketError(
       `ticket replica must be an integer from 0 to ${maxReplicas - 1}, got ${JSON.stringify(replica)}`,
     );
   }
   if (typeof id !== "string" || id.length === 0 || id.length > 100) {
-    throw new MalformedTicketError("ticket id must be a non-empty string of at most 100 characters");
+    throw new MalformedTicketError(
+      "ticket id must be a non-empty string of at most 100 characters",
+    );
   }
   return { replica, id };
 }

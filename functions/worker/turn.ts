@@ -56,9 +56,12 @@ export async function takeTurn(
     async (tally) => {
       const outcome = await flushTally(deps.redis, config, ticket, tally, clock.now());
       halted = outcome.halted;
-      log.info(`replica ${ticket.replica}: ${totalHashes(tally)} units of work done, updating hash counter`, {
-        coins: [...tally.coins.keys()],
-      });
+      log.info(
+        `replica ${ticket.replica}: ${totalHashes(tally)} units of work done, updating hash counter`,
+        {
+          coins: [...tally.coins.keys()],
+        },
+      );
       return outcome;
     },
     log,

@@ -1,5 +1,10 @@
 import { createHash } from "node:crypto";
-import { GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, LOCAL_TOKEN, type LocalCloud, startLocalCloud } from "../support/local-cloud";
@@ -124,7 +129,11 @@ describe("the local cloud (npm start)", () => {
     );
     for (const [hash, bytesHex] of Object.entries(wallet)) {
       expect(hash.startsWith("0")).toBe(true);
-      expect(createHash("sha256").update(Buffer.from(String(bytesHex), "hex")).digest("hex")).toBe(hash);
+      expect(
+        createHash("sha256")
+          .update(Buffer.from(String(bytesHex), "hex"))
+          .digest("hex"),
+      ).toBe(hash);
     }
   });
 
@@ -144,19 +153,29 @@ describe("the local cloud (npm start)", () => {
       region: "us-east-1",
       credentials: { accessKeyId: "test", secretAccessKey: "test" },
     });
-    const url = async (name: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
-    await sqs.send(new SendMessageCommand({ QueueUrl: await url("dockercoins-dev-worker-tickets"), MessageBody: "not json" }));
+    const url = async (name: string) =>
+      (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: await url("dockercoins-dev-worker-tickets"),
+        MessageBody: "not json",
+      }),
+    );
     const dlqUrl = await url("dockercoins-dev-worker-tickets-dlq");
     const dead = await eventually(
       async () => {
-        const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, WaitTimeSeconds: 1 }));
+        const out = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: dlqUrl, WaitTimeSeconds: 1 }),
+        );
         return out.Messages?.find((m) => m.Body === "not json");
       },
       30_000,
       "the poison ticket in the DLQ",
     );
     expect(dead.Body).toBe("not json");
-    expect(cloud.output.filter((l) => l.includes("malformed ticket rejected")).length).toBeGreaterThanOrEqual(2);
+    expect(
+      cloud.output.filter((l) => l.includes("malformed ticket rejected")).length,
+    ).toBeGreaterThanOrEqual(2);
   });
 
   it("Ctrl-C stops every process it started within 3 seconds", async () => {

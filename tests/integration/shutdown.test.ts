@@ -33,14 +33,19 @@ async function sumOfBuckets(): Promise<number> {
   do {
     const [next, found] = await redis.scan(cursor, "MATCH", "hashes:s:*", "COUNT", 1000);
     cursor = next;
-    if (found.length > 0) total += (await redis.mget(...found)).reduce((sum, v) => sum + Number(v), 0);
+    if (found.length > 0)
+      total += (await redis.mget(...found)).reduce((sum, v) => sum + Number(v), 0);
   } while (cursor !== "0");
   return total;
 }
 
 describe("Ctrl-C", () => {
   it("flushes the last counts, releases the replica and stops within 3 seconds", async () => {
-    await eventually(async () => (Number(await redis.get("hashes")) > 50 ? true : undefined), 20_000, "mining");
+    await eventually(
+      async () => (Number(await redis.get("hashes")) > 50 ? true : undefined),
+      20_000,
+      "mining",
+    );
     const { code, ms } = await cloud.stop();
     expect(code).toBe(0);
     expect(ms).toBeLessThan(3_000);

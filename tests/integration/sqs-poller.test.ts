@@ -158,12 +158,7 @@ describe("SQS poller (local event source mapping) on fauxqs", () => {
       awsRegion: "us-east-1",
       attributes: { ApproximateReceiveCount: "1", SenderId: expect.any(String) },
       messageAttributes: {
-        kind: {
-          stringValue: "coin",
-          stringListValues: [],
-          binaryListValues: [],
-          dataType: "String",
-        },
+        kind: { stringValue: "coin", dataType: "String", stringListValues: [] },
       },
     });
     expect(queue.arn).toBe(`arn:aws:sqs:us-east-1:000000000000:${queue.name}`);

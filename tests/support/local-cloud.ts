@@ -26,7 +26,10 @@ export interface LocalCloud {
  * Starts the real local cloud (`serverless offline start`) on free ports, as `npm start` would,
  * and resolves once it prints that it is ready.
  */
-export async function startLocalCloud(env: Record<string, string> = {}, readyTimeoutMs = 90_000): Promise<LocalCloud> {
+export async function startLocalCloud(
+  env: Record<string, string> = {},
+  readyTimeoutMs = 90_000,
+): Promise<LocalCloud> {
   const names = ["api", "lambda", "dashboard", "redis", "bridge", "sqs"] as const;
   const ports = Object.fromEntries(
     await Promise.all(names.map(async (name) => [name, await freePort()] as const)),
@@ -48,9 +51,14 @@ export async function startLocalCloud(env: Record<string, string> = {}, readyTim
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`local cloud not ready in ${readyTimeoutMs} ms`)), readyTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`local cloud not ready in ${readyTimeoutMs} ms`)),
+      readyTimeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       for (const line of chunk.toString("utf8").split("\n")) {
         if (line === "") continue;
@@ -66,7 +74,11 @@ export async function startLocalCloud(env: Record<string, string> = {}, readyTim
     child.stderr?.on("data", onData);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`local cloud exited (${code}) before it was ready:\n${output.slice(-40).join("\n")}`));
+      reject(
+        new Error(
+          `local cloud exited (${code}) before it was ready:\n${output.slice(-40).join("\n")}`,
+        ),
+      );
     });
   });
   const stop = async () => {
@@ -95,7 +107,11 @@ export async function startLocalCloud(env: Record<string, string> = {}, readyTim
 }
 
 /** Polls `check` until it returns a value (not undefined) or the time runs out. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -107,5 +123,7 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`,
+  );
 }

@@ -13,7 +13,9 @@ function render(stats) {
   $("workers").textContent = `${stats.workers.active} / ${stats.workers.desired ?? "?"}`;
   const max = Math.max(1, ...values);
   const step = 300 / Math.max(1, values.length - 1);
-  const points = values.map((v, i) => `${(i * step).toFixed(1)},${(100 - (v / max) * 95).toFixed(1)}`);
+  const points = values.map(
+    (v, i) => `${(i * step).toFixed(1)},${(100 - (v / max) * 95).toFixed(1)}`,
+  );
   $("area").setAttribute("d", `M0,100 L${points.join(" L")} L300,100 Z`);
   $("status").textContent = "";
 }
