@@ -12,10 +12,21 @@ const dependencyNames = (manifest) =>
 // CommonJS file is what lets serverless require() the plugin. Its own dependencies stay out.
 const external = [
   ...dependencyNames(require("../package.json")),
-  ...dependencyNames(JSON.parse(readFileSync(path.join(__dirname, "..", "node_modules", "fauxqs", "package.json"), "utf8"))),
+  ...dependencyNames(
+    JSON.parse(
+      readFileSync(path.join(__dirname, "..", "node_modules", "fauxqs", "package.json"), "utf8"),
+    ),
+  ),
 ].filter((name) => name !== "fauxqs");
 
-const outfile = path.join(__dirname, "..", "node_modules", ".cache", "dockercoins-offline", "plugin.js");
+const outfile = path.join(
+  __dirname,
+  "..",
+  "node_modules",
+  ".cache",
+  "dockercoins-offline",
+  "plugin.js",
+);
 buildSync({
   entryPoints: [path.join(__dirname, "plugin.ts")],
   outfile,

@@ -1,7 +1,6 @@
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import type { InvokeOutcome } from "./sqs-event";
 
-
 /**
  * Invokes functions through serverless-offline's Lambda endpoint, as AWS's event sources call
  * the Invoke API: the function runs in serverless-offline's own pool, with its timeout.

@@ -112,7 +112,6 @@ export class LocalCloudPlugin {
     this.wireEnvironment(sqs.endpoint);
   }
 
-
   /** Gives the functions what AWS would: resolved queue references, an SQS endpoint, credentials. */
   private wireEnvironment(sqsEndpoint: string): void {
     const { provider, functions } = this.serverless.service;

@@ -89,7 +89,10 @@ async function startOnPort(port: number, opts: RedisServerOptions): Promise<Runn
   const tail: string[] = [];
   // Detached: its own process group, so a terminal's Ctrl-C (SIGINT to the foreground group)
   // does not stop Redis before the workers have flushed their last counts; stop() does.
-  const child = spawn(binary, serverArgs(port), { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn(binary, serverArgs(port), {
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on("line", (line) => {
       tail.push(line);
