@@ -13,7 +13,6 @@
  *   as-is, like Upstash does (the client special-cases it; inside arrays it has no such case).
  * - Request-level failures are non-2xx with `{"error": "..."}`; errors are never base64-encoded.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
 
 /** Default request-body limit; Upstash's own default max request size is 1 MB too. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -36,16 +35,7 @@ export class BridgeHttpError extends Error {
 
 export const UNAUTHORIZED_MESSAGE = "Unauthorized";
 
-/** Constant-time token check; hashing first gives timingSafeEqual the equal lengths it needs. */
-export function isAuthorized(authorization: string | undefined, token: string): boolean {
-  const match = /^Bearer (.+)$/i.exec(authorization ?? "");
-  if (!match?.[1]) return false;
-  return timingSafeEqual(sha256(match[1]), sha256(token));
-}
-
-function sha256(text: string): Buffer {
-  return createHash("sha256").update(text, "utf8").digest();
-}
+export { isAuthorized } from "../functions/shared/auth";
 
 export function wantsBase64(encodingHeader: string | string[] | undefined): boolean {
   return typeof encodingHeader === "string" && encodingHeader.toLowerCase() === "base64";

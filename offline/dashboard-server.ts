@@ -20,14 +20,15 @@ const CONTENT_TYPES: Record<string, string> = {
 export interface DashboardOptions {
   port: number;
   siteDir: string;
-  /** Where GET /json is forwarded: the webui function behind serverless-offline. */
-  jsonUrl: string;
+  /** The API (serverless-offline, with its stage), where /json and /workers are forwarded. */
+  apiUrl: string;
   log: (line: string) => void;
 }
 
 /**
  * The dashboard's origin, as the original webui on :8000: static files, `/` redirecting to
- * /index.html, and /json on the same origin (forwarded to the API), so the page needs no CORS.
+ * /index.html, and /json and /workers on the same origin (forwarded to the API), so the page
+ * needs no CORS locally.
  */
 export async function startDashboardServer(options: DashboardOptions) {
   const server = createServer((req, res) => {
@@ -51,39 +52,49 @@ export async function startDashboardServer(options: DashboardOptions) {
   };
 }
 
-async function handle(
-  req: IncomingMessage,
-  res: ServerResponse,
-  options: DashboardOptions,
-): Promise<void> {
+/** API routes the dashboard calls on its own origin, and the methods they take. */
+const API_ROUTES: Record<string, string[]> = {
+  "/json": ["GET", "HEAD"],
+  "/workers": ["PUT"],
+};
+
+async function handle(req: IncomingMessage, res: ServerResponse, options: DashboardOptions) {
   const url = new URL(req.url ?? "/", "http://dashboard");
-  if (req.method !== "GET" && req.method !== "HEAD") {
-    res.writeHead(405, { "content-type": "application/json", allow: "GET, HEAD" });
-    res.end(JSON.stringify({ error: `${req.method} is not allowed here` }));
+  const method = req.method ?? "GET";
+  const apiMethods = API_ROUTES[url.pathname];
+  if (apiMethods) {
+    if (!apiMethods.includes(method)) return notAllowed(res, method, apiMethods);
+    forward(req, `${options.apiUrl}${url.pathname}${url.search}`, res);
     return;
   }
+  if (method !== "GET" && method !== "HEAD") return notAllowed(res, method, ["GET", "HEAD"]);
   if (url.pathname === "/") {
     res.writeHead(302, { location: "/index.html" });
     res.end();
     return;
   }
-  if (url.pathname === "/json") {
-    forward(`${options.jsonUrl}${url.search}`, res);
-    return;
-  }
-  await serveFile(options.siteDir, url.pathname, req.method === "HEAD", res);
+  await serveFile(options.siteDir, url.pathname, method === "HEAD", res);
 }
 
-function forward(target: string, res: ServerResponse): void {
-  const upstream = httpRequest(target, (answer) => {
+function notAllowed(res: ServerResponse, method: string, allowed: string[]): void {
+  res.writeHead(405, { "content-type": "application/json", allow: allowed.join(", ") });
+  res.end(JSON.stringify({ error: `${method} is not allowed here` }));
+}
+
+/** Streams the request to the API and its answer back, as a same-origin reverse proxy. */
+function forward(req: IncomingMessage, target: string, res: ServerResponse): void {
+  const headers = { ...req.headers };
+  delete headers.host;
+  const upstream = httpRequest(target, { method: req.method, headers }, (answer) => {
     res.writeHead(answer.statusCode ?? 502, answer.headers);
     answer.pipe(res);
   });
   upstream.on("error", (err) => {
+    if (res.headersSent) return res.destroy();
     res.writeHead(502, { "content-type": "application/json" });
     res.end(JSON.stringify({ error: `API unreachable: ${err.message}` }));
   });
-  upstream.end();
+  req.pipe(upstream);
 }
 
 async function serveFile(

@@ -1,12 +1,15 @@
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import IORedis from "ioredis";
 import { keys } from "../functions/shared/keys";
 import { startBridge } from "./bridge";
+import { gateInstances } from "./concurrency";
 import { startDashboardServer } from "./dashboard-server";
 import { lambdaInvoker } from "./invoke";
 import { LogRouter } from "./log-router";
 import { startRedisServer } from "./redis-server";
+import { buildSite } from "./site-build";
 import { type CreatedQueue, createQueuesFromTemplate, startSqsEmulator } from "./sqs-emulator";
 import { startQueuePoller } from "./sqs-poller";
 import {
@@ -59,6 +62,9 @@ export class LocalCloudPlugin {
       "before:offline:start:init": () => this.startInfrastructure(),
       "before:offline:start:ready": () => this.startEventSources(),
       "before:offline:start:end": () => this.shutdown(),
+      // Stages that leave this machine (local, AWS) fail here, not at run time in a container.
+      "before:package:initialize": async () =>
+        (await import("./deploy-checks")).checkDeployStage(this.serverless),
     };
   }
 
@@ -110,6 +116,27 @@ export class LocalCloudPlugin {
     this.router.channel("sqs")(`fauxqs ready on ${sqs.endpoint}; queues: ${names || "none"}`);
 
     this.wireEnvironment(sqs.endpoint);
+    await this.enforceReservedConcurrency();
+  }
+
+  /** Makes serverless-offline honour `reservedConcurrency` (see concurrency.ts for why and how). */
+  private async enforceReservedConcurrency(): Promise<void> {
+    const limits = new Map<string, number>();
+    for (const [key, definition] of Object.entries(this.serverless.service.functions)) {
+      if (definition.reservedConcurrency === undefined) continue;
+      limits.set(definition.name ?? key, Number(definition.reservedConcurrency));
+    }
+    if (limits.size === 0) return;
+    // The same module instance serverless-offline loaded (ESM caches by URL), so patching its
+    // prototype affects the instances it creates.
+    const entry = require.resolve("serverless-offline");
+    const url = pathToFileURL(join(dirname(entry), "lambda", "LambdaFunction.js")).href;
+    const { default: LambdaFunction } = (await import(url)) as {
+      default: { prototype: Parameters<typeof gateInstances>[0] };
+    };
+    gateInstances(LambdaFunction.prototype, limits);
+    const list = [...limits].map(([name, limit]) => `${name} ${limit}`).join(", ");
+    this.say(`reserved concurrency: ${list} (calls over a limit wait for a free instance)`);
   }
 
   /** Gives the functions what AWS would: resolved queue references, an SQS endpoint, credentials. */
@@ -154,10 +181,15 @@ export class LocalCloudPlugin {
     }
 
     const stage = service.provider.stage;
+    // The dashboard is TypeScript + uPlot: built (≈ 0.2 s) at every start, so edits show up
+    // on the next `npm start`. The empty apiBase means "same origin" (this server forwards
+    // the API); writing it spares the page a 404 for config.json, which browsers log as an error.
+    const siteDir = join(this.serverless.serviceDir, "node_modules", ".cache", "dockercoins-site");
+    await buildSite(siteDir, { config: { apiBase: "" } });
     const dashboard = await startDashboardServer({
       port: s.dashboardPort,
-      siteDir: join(this.serverless.serviceDir, "functions", "webui", "site"),
-      jsonUrl: `http://127.0.0.1:${s.httpPort}/${stage}/json`,
+      siteDir,
+      apiUrl: `http://127.0.0.1:${s.httpPort}/${stage}`,
       log: this.router.channel("dashboard"),
     });
     this.running.push({ name: "dashboard", stop: dashboard.close });
@@ -167,6 +199,10 @@ export class LocalCloudPlugin {
     this.say(`ready in ${seconds} s`);
     this.say(`dashboard  ${dashboard.url}`);
     this.say(`api        http://127.0.0.1:${s.httpPort}/${stage}  (rng/32, hasher, json)`);
+    const scaleToken = service.functions.scale?.environment?.SCALE_TOKEN;
+    if (typeof scaleToken === "string") {
+      this.say(`scale      npm run scale -- <N>   (PUT /workers, token ${scaleToken})`);
+    }
     this.say("press Ctrl-C to stop everything");
   }
 

@@ -108,10 +108,17 @@ class SqsEventSourceMapping {
     while (!this.stopping) {
       await this.freeSlot();
       if (this.stopping) break;
-      const messages = await this.receive();
+      // Like Lambda's pollers: take up to 10 messages at once and split them into batches, so a
+      // burst of tickets (scaling to 10 replicas) starts in one round trip, not ten.
+      const freeSlots = this.opts.maxConcurrency - this.inFlight.size;
+      const messages = await this.receive(Math.min(MAX_RECEIVE, freeSlots * this.receiveMax));
       // Even if stop() raced the response, these messages are ours now: process them.
-      if (messages.length > 0) this.dispatch(messages);
-      else if (this.opts.waitTimeSeconds === 0) await this.pause(SHORT_POLL_IDLE_MS);
+      for (let i = 0; i < messages.length; i += this.receiveMax) {
+        this.dispatch(messages.slice(i, i + this.receiveMax));
+      }
+      if (messages.length === 0 && this.opts.waitTimeSeconds === 0) {
+        await this.pause(SHORT_POLL_IDLE_MS);
+      }
     }
   }
 
@@ -129,11 +136,11 @@ class SqsEventSourceMapping {
     }
   }
 
-  private async receive(): Promise<Message[]> {
+  private async receive(maxMessages: number): Promise<Message[]> {
     const { client, queueUrl, waitTimeSeconds = 20 } = this.opts;
     const command = new ReceiveMessageCommand({
       QueueUrl: queueUrl,
-      MaxNumberOfMessages: this.receiveMax,
+      MaxNumberOfMessages: maxMessages,
       WaitTimeSeconds: waitTimeSeconds,
       // The legacy and current names for "all system attributes"; emulators differ in which
       // one they read, and SQS accepts both.

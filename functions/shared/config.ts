@@ -3,6 +3,7 @@
  * its loader once, at load, so a bad setting fails the cold start with a message naming the
  * variable instead of failing some later request. The README's "Settings" table mirrors this.
  */
+import { ConfigError } from "./errors";
 import { type Env, intSetting, stringSetting, urlSetting } from "./settings";
 
 const MiB = 1024 * 1024;
@@ -95,6 +96,28 @@ export function loadReplicaConfig(env: Env): ReplicaConfig {
       min: 1_000,
       max: 15 * ONE_MINUTE_MS,
     }),
+  };
+}
+
+export interface ScaleConfig extends ReplicaConfig {
+  /** Bearer token the scale endpoint requires. */
+  scaleToken: string;
+  /** The dashboard's origin, the only one allowed to call the endpoint from a browser. */
+  dashboardOrigin: string;
+}
+
+/** Shortest scale token accepted, so a placeholder like "x" cannot guard a deployment. */
+const MIN_TOKEN_LENGTH = 16;
+
+export function loadScaleConfig(env: Env): ScaleConfig {
+  const scaleToken = stringSetting(env, "SCALE_TOKEN");
+  if (scaleToken.length < MIN_TOKEN_LENGTH) {
+    throw new ConfigError(`SCALE_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters`);
+  }
+  return {
+    ...loadReplicaConfig(env),
+    scaleToken,
+    dashboardOrigin: stringSetting(env, "DASHBOARD_ORIGIN", "*"),
   };
 }
 

@@ -39,21 +39,28 @@ export function binary(bytes: Uint8Array): HttpResult {
 export function httpHandler(
   log: Logger,
   handle: (event: HttpEvent, context: Context) => Promise<HttpResult>,
+  /** Added to every response, errors included (CORS, so a browser can read the error too). */
+  headers: Record<string, string> = {},
 ) {
   return middy<HttpEvent, HttpResult>()
     .use({
       before: (request) => {
         request.internal.startedAt = Date.now();
       },
-      after: (request) =>
-        accessLog(log, request.event, request.response, request.internal.startedAt),
+      after: (request) => {
+        request.response = {
+          ...request.response,
+          headers: { ...request.response.headers, ...headers },
+        };
+        accessLog(log, request.event, request.response, request.internal.startedAt);
+      },
       onError: (request) => {
         const err = request.error;
         if (err instanceof HttpError) {
-          request.response = json(err.statusCode, { error: err.message });
+          request.response = json(err.statusCode, { error: err.message }, headers);
         } else {
           log.error("unhandled error", { err });
-          request.response = json(500, { error: "internal error" });
+          request.response = json(500, { error: "internal error" }, headers);
         }
         accessLog(log, request.event, request.response, request.internal.startedAt);
       },

@@ -19,6 +19,12 @@ export const keys = {
   ticket: (replica: number) => `workers:ticket:${replica}`,
   /** Sorted set: replica → time its lease expires (ms), so "active" is one ZCOUNT. */
   active: "workers:active",
+  /** Replicas that mined during one epoch second (a set), for the dashboard's workers line. */
+  activeAt: (epochSecond: number) => `workers:s:${epochSecond}`,
+  /** The last coins found, newest first (a capped list). */
+  recentCoins: "coins:recent",
+  /** Marks a saved batch of counts, so a batch whose reply was lost is never applied twice. */
+  batch: (batchId: string) => `workers:batch:${batchId}`,
   /** Set by the local cloud on Ctrl-C: replicas flush, release and stop. */
   halt: "workers:halt",
 } as const;

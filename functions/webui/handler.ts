@@ -17,28 +17,37 @@ const LATENCY_SECONDS = 60;
 async function readStats(nowMs: number): Promise<Stats> {
   const seconds = seriesWindow(nowMs, config.seriesSeconds, config.seriesLagSeconds);
   const recent = seconds.slice(-LATENCY_SECONDS);
-  // One round trip: the pipeline goes to Redis as one request.
+  // One round trip: the pipeline goes to Redis as one request, O(window) commands.
   const p = redis.pipeline();
   p.hlen(keys.wallet);
   p.get(keys.hashes);
   p.get(keys.desiredReplicas);
   p.zcount(keys.active, nowMs, "+inf");
+  p.lrange(keys.recentCoins, 0, -1);
   p.mget(...seconds.map(keys.hashesAt));
+  for (const s of seconds) p.scard(keys.activeAt(s));
   for (const s of recent) p.hgetall(keys.latencyAt("rng", s));
   for (const s of recent) p.hgetall(keys.latencyAt("hasher", s));
-  const [coins, hashes, desired, active, buckets, ...latency] = (await p.exec()) as [
+  const [coins, hashes, desired, active, recentCoins, buckets, ...rest] = (await p.exec()) as [
     number,
     string | null,
     string | null,
     number,
+    string[],
     (string | null)[],
     ...unknown[],
   ];
+  const workersPerSecond = rest.slice(0, seconds.length);
+  const latency = rest.slice(seconds.length);
   return {
     coins: toCount(coins),
     hashes: toCount(hashes),
     now: nowMs / 1000,
-    series: { start: seconds[0] ?? 0, hashes: buckets.map(toCount) },
+    series: {
+      start: seconds[0] ?? 0,
+      hashes: buckets.map(toCount),
+      workers: workersPerSecond.map(toCount),
+    },
     workers: {
       desired: parseDesired(desired, config.defaultReplicas, config.maxReplicas),
       active: toCount(active),
@@ -47,17 +56,23 @@ async function readStats(nowMs: number): Promise<Stats> {
       rng: latencySummary(latency.slice(0, recent.length)),
       hasher: latencySummary(latency.slice(recent.length)),
     },
+    recentCoins,
   };
 }
 
 /** GET /json: the counters the dashboard polls once a second. */
-export const handler = httpHandler(log, async () => {
-  let stats: Stats;
-  try {
-    stats = await readStats(Date.now());
-  } catch (err) {
-    log.warn("Redis unavailable for /json", { err });
-    throw new ServiceUnavailableError("Redis is unavailable; retry shortly");
-  }
-  return json(200, stats, { "access-control-allow-origin": "*", "cache-control": "no-store" });
-});
+export const handler = httpHandler(
+  log,
+  async () => {
+    let stats: Stats;
+    try {
+      stats = await readStats(Date.now());
+    } catch (err) {
+      log.warn("Redis unavailable for /json", { err });
+      throw new ServiceUnavailableError("Redis is unavailable; retry shortly");
+    }
+    return json(200, stats, { "cache-control": "no-store" });
+  },
+  // Read-only and public, like the original's /json: any origin may read it.
+  { "access-control-allow-origin": "*" },
+);

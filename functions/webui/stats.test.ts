@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { bucketIndex } from "../shared/latency";
 import { latencySummary, seriesWindow, toCount } from "./stats";
 
 describe("stats", () => {
@@ -13,12 +14,15 @@ describe("stats", () => {
   });
 
   it("averages latency over calls", () => {
+    const b100 = `b${bucketIndex(100)}`;
+    const b150 = `b${bucketIndex(150)}`;
     expect(
-      latencySummary([["count", "2", "sumUs", "200000"], null, ["sumUs", "100500", "count", "1"]]),
-    ).toEqual({
-      calls: 3,
-      avgMs: 100.17,
-    });
-    expect(latencySummary([null])).toEqual({ calls: 0, avgMs: null });
+      latencySummary([
+        ["count", "2", "sumUs", "200000", b100, "2"],
+        null,
+        ["sumUs", "150000", "count", "1", b150, "1"],
+      ]),
+    ).toEqual({ calls: 3, avgMs: 116.67, p95Ms: 150 });
+    expect(latencySummary([null])).toEqual({ calls: 0, avgMs: null, p95Ms: null });
   });
 });

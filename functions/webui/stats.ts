@@ -1,3 +1,5 @@
+import { bucketField, LATENCY_BOUNDS_MS, quantileMs } from "../shared/latency";
+
 /**
  * The /json document. `coins`, `hashes` and `now` keep the original's contract (as numbers,
  * where the original sent Redis's string or null); everything else is additive.
@@ -7,11 +9,22 @@ export interface Stats {
   hashes: number;
   /** Epoch seconds, with fractions, like the original. */
   now: number;
-  /** Hashes completed in each of the last complete seconds: hashes[i] is second start + i. */
-  series: { start: number; hashes: number[] };
+  /**
+   * Per complete second, from `start` (epoch second) on: hashes completed, and replicas that
+   * mined, in that second.
+   */
+  series: { start: number; hashes: number[]; workers: number[] };
   workers: { desired: number; active: number };
-  /** From the worker's view, averaged over the series window. */
-  latency: Record<"rng" | "hasher", { calls: number; avgMs: number | null }>;
+  /** From the worker's view, over the last minute: how the bottleneck shows itself. */
+  latency: Record<"rng" | "hasher", LatencySummary>;
+  /** The last coins found, newest first. */
+  recentCoins: string[];
+}
+
+export interface LatencySummary {
+  calls: number;
+  avgMs: number | null;
+  p95Ms: number | null;
 }
 
 /** The window of complete seconds: a bucket may still grow for `lagSeconds`. */
@@ -36,14 +49,22 @@ export function hashFields(raw: unknown): Record<string, string> {
   return fields;
 }
 
-/** Average latency over per-second {count, sumUs} hashes. */
-export function latencySummary(samples: unknown[]) {
+/** Average and p95 latency over per-second {count, sumUs, b0…bN} hashes. */
+export function latencySummary(samples: unknown[]): LatencySummary {
   let calls = 0;
   let sumUs = 0;
+  const buckets = new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0);
   for (const sample of samples) {
     const fields = hashFields(sample);
     calls += toCount(fields.count);
     sumUs += toCount(fields.sumUs);
+    buckets.forEach((n, i) => {
+      buckets[i] = n + toCount(fields[bucketField(i)]);
+    });
   }
-  return { calls, avgMs: calls === 0 ? null : Math.round(sumUs / calls / 10) / 100 };
+  return {
+    calls,
+    avgMs: calls === 0 ? null : Math.round(sumUs / calls / 10) / 100,
+    p95Ms: quantileMs(buckets, 0.95),
+  };
 }

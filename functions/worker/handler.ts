@@ -4,9 +4,9 @@ import { createLogger } from "../shared/log";
 import { createRedis } from "../shared/redis";
 import { sleep } from "../shared/time";
 import { httpMiningPorts } from "./http-ports";
+import { emptyBacklog } from "./mining";
 import { sqsTicketQueue } from "./queue";
 import { Replicas } from "./replicas";
-import { emptyTally } from "./tally";
 import { MalformedTicketError, parseTicket } from "./ticket";
 import { takeTurn } from "./turn";
 
@@ -22,7 +22,7 @@ const deps = {
   clock: { now: Date.now, sleep },
 };
 /** Counts this warm instance could not save yet; retried by its next turn. */
-const unsaved = emptyTally();
+let backlog = emptyBacklog();
 
 /**
  * SQS consumer: each message is a ticket for one replica's turn. A failed ticket is reported
@@ -33,7 +33,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   for (const record of event.Records) {
     try {
       const ticket = parseTicket(record.body, config.maxReplicas);
-      await takeTurn(deps, ticket, context.getRemainingTimeInMillis(), unsaved);
+      backlog = await takeTurn(deps, ticket, context.getRemainingTimeInMillis(), backlog);
     } catch (err) {
       const receives = record.attributes.ApproximateReceiveCount;
       if (err instanceof MalformedTicketError) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Logger } from "../shared/log";
-import { type Clock, type Flush, type MiningPorts, mineSlice } from "./mining";
+import { type Clock, type CountStore, type MiningPorts, mineSlice } from "./mining";
 import { type Tally, totalHashes } from "./tally";
 
 /** A clock whose sleeps advance virtual time instantly, so a 10 s slice runs in milliseconds. */
@@ -43,11 +43,27 @@ const options = (clock: Clock, sliceMs: number) => ({
   hardDeadline: clock.now() + sliceMs + 5_000,
 });
 
-function collectingFlush(saved: Tally[], fail: () => boolean = () => false): Flush {
-  return async (tally) => {
-    if (fail()) throw new Error("redis down");
-    saved.push(tally);
-    return { keepMining: true };
+/**
+ * A store that records saved batches. `fail` decides per call whether the save fails before
+ * applying ("down") or after applying with the reply lost ("reply-lost").
+ */
+function collectingStore(
+  saved: Tally[],
+  fail: () => "down" | "reply-lost" | false = () => false,
+): CountStore {
+  const applied = new Set<string>();
+  return {
+    async save(id, tally) {
+      const failure = fail();
+      if (failure === "down") throw new Error("redis down");
+      saved.push(tally);
+      applied.add(id);
+      if (failure === "reply-lost") throw new Error("socket hang up");
+      return { keepMining: true };
+    },
+    async wasSaved(id) {
+      return applied.has(id);
+    },
   };
 }
 
@@ -59,7 +75,7 @@ describe("mineSlice", () => {
       ports(clock),
       clock,
       options(clock, 30_000),
-      collectingFlush(saved),
+      collectingStore(saved),
       quiet,
     );
     expect(result.hashes).toBe(100); // 30 s / 0.3 s
@@ -77,12 +93,23 @@ describe("mineSlice", () => {
       ports(clock),
       clock,
       options(clock, 10_000),
-      collectingFlush(saved, () => ++flushes <= 3),
+      collectingStore(saved, () => (++flushes <= 3 ? "down" : false)),
       quiet,
     );
     expect(saved.reduce((sum, t) => sum + totalHashes(t), 0)).toBe(result.hashes);
     expect(result.hashes).toBe(34);
-    expect(totalHashes(result.unflushed)).toBe(0);
+    expect(result.backlog.inDoubt).toBeUndefined();
+    expect(totalHashes(result.backlog.pending)).toBe(0);
+  });
+
+  it("never applies a batch twice when the reply to a save was lost", async () => {
+    const clock = virtualClock();
+    const saved: Tally[] = [];
+    let flushes = 0;
+    const store = collectingStore(saved, () => (++flushes % 3 === 0 ? "reply-lost" : false));
+    const result = await mineSlice(ports(clock), clock, options(clock, 10_000), store, quiet);
+    expect(result.hashes).toBe(34);
+    expect(saved.reduce((sum, t) => sum + totalHashes(t), 0)).toBe(34);
   });
 
   it("backs off while rng fails, logs once per streak, and resumes", async () => {
@@ -95,7 +122,7 @@ describe("mineSlice", () => {
       ports(clock, down),
       clock,
       options(clock, 10_000),
-      collectingFlush(saved),
+      collectingStore(saved),
       recording,
     );
     expect(warnings.filter((w) => w.startsWith("mining call failed"))).toHaveLength(1);
@@ -109,7 +136,7 @@ describe("mineSlice", () => {
       ports(clock),
       clock,
       options(clock, 60_000),
-      async () => ({ keepMining: false }),
+      { save: async () => ({ keepMining: false }), wasSaved: async () => false },
       quiet,
     );
     expect(result.keepMining).toBe(false);
@@ -122,10 +149,10 @@ describe("mineSlice", () => {
       ports(clock),
       clock,
       options(clock, 3_000),
-      collectingFlush([], () => true),
+      collectingStore([], () => "down"),
       quiet,
     );
     expect(result.hashes).toBe(0);
-    expect(totalHashes(result.unflushed)).toBe(10);
+    expect(totalHashes(result.backlog.inDoubt?.tally ?? result.backlog.pending)).toBe(10);
   });
 });

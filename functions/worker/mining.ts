@@ -1,6 +1,15 @@
+import { randomUUID } from "node:crypto";
 import type { Logger } from "../shared/log";
 import { backoffDelay } from "./backoff";
-import { emptyTally, isEmpty, recordHash, recordLatency, type Tally, totalHashes } from "./tally";
+import {
+  emptyTally,
+  isEmpty,
+  mergeInto,
+  recordHash,
+  recordLatency,
+  type Tally,
+  totalHashes,
+} from "./tally";
 
 /** The two functions a miner calls; HTTP in production, anything in tests. */
 export interface MiningPorts {
@@ -13,8 +22,25 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
-/** Saves a tally (throws when it could not) and says whether to keep mining. */
-export type Flush = (tally: Tally) => Promise<{ keepMining: boolean }>;
+/**
+ * Where counts are saved. `save` applies a batch atomically under a unique id and says whether
+ * to keep mining; when it throws, the batch may or may not have been applied (the reply can be
+ * lost after Redis committed), so `wasSaved` is asked before the batch is sent again. That is
+ * what makes counting exact: a batch is never dropped and never applied twice.
+ */
+export interface CountStore {
+  save(batchId: string, tally: Tally): Promise<{ keepMining: boolean }>;
+  wasSaved(batchId: string): Promise<boolean>;
+}
+
+/** Counts not yet known to be saved, carried from one flush (or turn) to the next. */
+export interface Backlog {
+  pending: Tally;
+  inDoubt?: { id: string; tally: Tally };
+}
+
+export const emptyBacklog = (): Backlog => ({ pending: emptyTally() });
+export const backlogIsEmpty = (b: Backlog): boolean => !b.inDoubt && isEmpty(b.pending);
 
 export interface SliceOptions {
   delayMs: number;
@@ -28,45 +54,72 @@ export interface SliceOptions {
 }
 
 export interface SliceResult {
+  /** Hashes whose counts were saved during this slice. */
   hashes: number;
-  /** False when a flush said stop (halt, or this replica is no longer wanted). */
+  /** False when a flush said stop (halt, lost lease, or this replica is no longer wanted). */
   keepMining: boolean;
-  /** Counts that could not be saved before the hard deadline; the caller keeps them. */
-  unflushed: Tally;
+  /** What could not be saved by the hard deadline; the caller keeps it for later. */
+  backlog: Backlog;
 }
 
 /**
  * The original worker's loop, for one slice: sleep, get random bytes, hash them, count.
- * Counts are flushed about once per `flushIntervalMs`; a failed flush keeps its counts for the
- * next one. Failures of rng or hasher back off and are logged once per streak.
+ * Counts are flushed about once per `flushIntervalMs`. Failures of rng, hasher or the store
+ * back off or retry, and are logged once per streak, never once per failure.
  */
 export async function mineSlice(
   ports: MiningPorts,
   clock: Clock,
   options: SliceOptions,
-  flush: Flush,
+  store: CountStore,
   log: Logger,
-  carried: Tally = emptyTally(),
+  backlog: Backlog = emptyBacklog(),
 ): Promise<SliceResult> {
-  let pending = carried;
   let hashes = 0;
-  let lastFlushAt = clock.now();
-  let failures = 0;
   let keepMining = true;
+  let callFailures = 0;
+  let flushFailures = 0;
 
-  const tryFlush = async (): Promise<boolean> => {
-    const count = totalHashes(pending);
-    try {
-      keepMining = (await flush(pending)).keepMining;
-      hashes += count;
-      pending = emptyTally();
-      return true;
-    } catch (err) {
-      log.warn("flush failed; counts kept for the next one", { err, pending: count });
-      return false;
-    }
+  const flushFailed = (err: unknown): false => {
+    flushFailures += 1;
+    if (flushFailures === 1) log.warn("saving counts failed; keeping them and retrying", { err });
+    return false;
   };
 
+  /** One flush; true when everything counted so far is known to be saved. */
+  const flush = async (): Promise<boolean> => {
+    const doubt = backlog.inDoubt;
+    if (doubt) {
+      try {
+        if (await store.wasSaved(doubt.id)) {
+          hashes += totalHashes(doubt.tally);
+          log.info(
+            `${totalHashes(doubt.tally)} units of work done, saved although the reply was lost`,
+          );
+        } else {
+          mergeInto(backlog.pending, doubt.tally);
+        }
+        backlog.inDoubt = undefined;
+      } catch (err) {
+        return flushFailed(err);
+      }
+    }
+    const batch = { id: randomUUID(), tally: backlog.pending };
+    backlog.pending = emptyTally();
+    try {
+      keepMining = (await store.save(batch.id, batch.tally)).keepMining;
+    } catch (err) {
+      backlog.inDoubt = batch;
+      return flushFailed(err);
+    }
+    hashes += totalHashes(batch.tally);
+    if (flushFailures > 0)
+      log.info("counts saved again after failures", { failures: flushFailures });
+    flushFailures = 0;
+    return true;
+  };
+
+  let lastFlushAt = clock.now();
   while (keepMining && clock.now() < options.deadline) {
     await clock.sleep(options.delayMs);
     try {
@@ -75,26 +128,26 @@ export async function mineSlice(
       const randomAt = clock.now();
       const hex = await ports.hash(bytes);
       const hashedAt = clock.now();
-      recordLatency(pending, "rng", randomAt, randomAt - startedAt);
-      recordLatency(pending, "hasher", hashedAt, hashedAt - randomAt);
-      recordHash(pending, hashedAt, hex, bytes);
-      if (failures > 0) log.info("rng and hasher answer again; mining resumed", { failures });
-      failures = 0;
+      recordLatency(backlog.pending, "rng", randomAt, randomAt - startedAt);
+      recordLatency(backlog.pending, "hasher", hashedAt, hashedAt - randomAt);
+      recordHash(backlog.pending, hashedAt, hex, bytes);
+      if (callFailures > 0)
+        log.info("rng and hasher answer again; mining resumed", { failures: callFailures });
+      callFailures = 0;
     } catch (err) {
-      failures += 1;
-      if (failures === 1) log.warn("mining call failed; backing off until it works", { err });
-      await clock.sleep(backoffDelay(failures, options.maxBackoffMs));
+      callFailures += 1;
+      if (callFailures === 1) log.warn("mining call failed; backing off until it works", { err });
+      await clock.sleep(backoffDelay(callFailures, options.maxBackoffMs));
     }
     if (clock.now() - lastFlushAt >= options.flushIntervalMs) {
       lastFlushAt = clock.now();
-      await tryFlush();
+      await flush();
     }
   }
 
-  while (!isEmpty(pending) && !(await tryFlush()) && clock.now() < options.hardDeadline) {
-    await clock.sleep(
-      Math.min(options.flushIntervalMs, Math.max(0, options.hardDeadline - clock.now())),
-    );
+  while (!backlogIsEmpty(backlog) && !(await flush()) && clock.now() < options.hardDeadline) {
+    const wait = Math.min(options.flushIntervalMs, options.hardDeadline - clock.now());
+    await clock.sleep(Math.max(0, wait));
   }
-  return { hashes, keepMining, unflushed: pending };
+  return { hashes, keepMining, backlog };
 }

@@ -1,13 +1,13 @@
 import type { Redis } from "@upstash/redis";
-import type { ReplicaConfig, WorkerConfig } from "../shared/config";
+import type { ReplicaConfig } from "../shared/config";
 import { keys } from "../shared/keys";
 import type { TicketQueue } from "./queue";
 import { parseDesired, replicasNeedingTickets } from "./supervision";
-import type { Tally } from "./tally";
-import { totalHashes } from "./tally";
 import { newTicket, type Ticket } from "./ticket";
 
 export type TurnStart = "run" | "stale" | "busy" | "retired";
+/** How a turn ends: hand over, stop (retired or halted), or leave (another holds the lease). */
+export type TurnEnd = "continue" | "stop" | "lost";
 
 /** Replica bookkeeping in Redis: desired count, tickets, leases. */
 export class Replicas {
@@ -20,6 +20,18 @@ export class Replicas {
   async desired(): Promise<number> {
     const raw = await this.redis.get<string>(keys.desiredReplicas);
     return parseDesired(raw, this.config.defaultReplicas, this.config.maxReplicas);
+  }
+
+  /** Sets the wanted count and tickets the new replicas at once; extras retire at their next flush. */
+  async scale(replicas: number): Promise<{ desired: number; previous: number; issued: number[] }> {
+    const previousRaw = await this.redis.set(keys.desiredReplicas, String(replicas), { get: true });
+    const previous = parseDesired(
+      previousRaw as string | null,
+      this.config.defaultReplicas,
+      this.config.maxReplicas,
+    );
+    const { issued } = await this.issueMissingTickets();
+    return { desired: replicas, previous, issued };
   }
 
   /** Issues a ticket to every wanted replica that has neither a lease nor a ticket in flight. */
@@ -64,21 +76,34 @@ export class Replicas {
       await this.redis.del(keys.ticket(ticket.replica));
       return "retired";
     }
-    const leased = await this.redis.set(keys.lease(ticket.replica), ticket.id, {
-      nx: true,
-      px: leaseTtlMs,
-    });
+    // Taking the lease consumes the ticket: from now on the lease says the replica is alive, so
+    // when this turn dies the replica is re-ticketed as soon as the lease expires, and a
+    // duplicate of this ticket arriving later finds no ticket to match (stale).
+    const tx = this.redis.multi();
+    tx.set(keys.lease(ticket.replica), ticket.id, { nx: true, px: leaseTtlMs });
+    tx.del(keys.ticket(ticket.replica));
+    tx.zadd(keys.active, { score: Date.now() + leaseTtlMs, member: String(ticket.replica) });
+    const [leased] = await tx.exec();
     return leased === null ? "busy" : "run";
   }
 
-  /** Releases the lease and, unless the replica stops, hands over to a continuation ticket. */
-  async endTurn(ticket: Ticket, keepMining: boolean): Promise<Ticket | undefined> {
-    const next = keepMining ? newTicket(ticket.replica) : undefined;
+  /**
+   * Ends a turn: releases the lease and hands over to a continuation ticket, or forgets the
+   * replica's ticket when it stops. A turn that lost its lease touches nothing: the lease and
+   * the ticket belong to whoever holds it now.
+   */
+  async endTurn(ticket: Ticket, end: TurnEnd): Promise<Ticket | undefined> {
+    if (end === "lost") return undefined;
+    const next = end === "continue" ? newTicket(ticket.replica) : undefined;
     const tx = this.redis.multi();
     tx.del(keys.lease(ticket.replica));
-    tx.zrem(keys.active, String(ticket.replica));
-    if (next) tx.set(keys.ticket(next.replica), next.id, { px: this.config.ticketGraceMs });
-    else tx.del(keys.ticket(ticket.replica));
+    if (next) {
+      // Stays in `active` until its lease time passes: the next turn starts within a second.
+      tx.set(keys.ticket(next.replica), next.id, { px: this.config.ticketGraceMs });
+    } else {
+      tx.zrem(keys.active, String(ticket.replica));
+      tx.del(keys.ticket(ticket.replica));
+    }
     await tx.exec();
     if (next) await this.send(next);
     return next;
@@ -93,40 +118,4 @@ export class Replicas {
       throw err;
     }
   }
-}
-
-/**
- * Saves a tally in one transaction: the total (`hashes`, as in the original), per-second
- * buckets, latency, coins; renews the lease; and reads whether to keep mining.
- */
-export async function flushTally(
-  redis: Redis,
-  config: WorkerConfig,
-  ticket: Ticket,
-  tally: Tally,
-  now: number,
-): Promise<{ keepMining: boolean; halted: boolean }> {
-  const ttl = config.bucketTtlSeconds;
-  const tx = redis.multi();
-  tx.get(keys.halt);
-  tx.get(keys.desiredReplicas);
-  tx.set(keys.lease(ticket.replica), ticket.id, { px: config.leaseTtlMs });
-  tx.zadd(keys.active, { score: now + config.leaseTtlMs, member: String(ticket.replica) });
-  tx.zremrangebyscore(keys.active, 0, now);
-  const total = totalHashes(tally);
-  if (total > 0) tx.incrby(keys.hashes, total);
-  for (const [second, count] of tally.hashesBySecond) {
-    tx.incrby(keys.hashesAt(second), count);
-    tx.expire(keys.hashesAt(second), ttl);
-  }
-  for (const { fn, second, count, sumUs } of tally.latency.values()) {
-    tx.hincrby(keys.latencyAt(fn, second), "count", count);
-    tx.hincrby(keys.latencyAt(fn, second), "sumUs", sumUs);
-    tx.expire(keys.latencyAt(fn, second), ttl);
-  }
-  if (tally.coins.size > 0) tx.hset(keys.wallet, Object.fromEntries(tally.coins));
-  const [halt, desiredRaw] = (await tx.exec()) as [string | null, string | null, ...unknown[]];
-  const desired = parseDesired(desiredRaw, config.defaultReplicas, config.maxReplicas);
-  const halted = halt !== null;
-  return { keepMining: !halted && ticket.replica < desired, halted };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { bucketIndex } from "../shared/latency";
 import {
   emptyTally,
   isCoin,
@@ -36,7 +37,18 @@ describe("tally", () => {
     const tally = emptyTally();
     recordLatency(tally, "rng", 5_000, 100.25);
     recordLatency(tally, "rng", 5_500, 99.75);
-    expect(tally.latency.get("rng:5")).toEqual({ fn: "rng", second: 5, count: 2, sumUs: 200_000 });
+    expect(tally.latency.get("rng:5")).toMatchObject({
+      fn: "rng",
+      second: 5,
+      count: 2,
+      sumUs: 200_000,
+    });
+    expect(tally.latency.get("rng:5")?.buckets).toEqual(
+      new Map([
+        [bucketIndex(100.25), 1],
+        [bucketIndex(99.75), 1],
+      ]),
+    );
   });
 
   it("merges a failed flush back without losing anything", () => {
@@ -49,6 +61,7 @@ describe("tally", () => {
     expect(totalHashes(fresh)).toBe(2);
     expect(fresh.coins.has("0a")).toBe(true);
     expect(fresh.latency.get("hasher:1")?.count).toBe(1);
+    expect(fresh.latency.get("hasher:1")?.buckets.get(bucketIndex(1))).toBe(1);
     expect(isEmpty(emptyTally())).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { bucketIndex } from "../shared/latency";
 import { epochSecond } from "../shared/time";
 
 /** What a replica has done since its last successful flush. */
@@ -6,8 +7,17 @@ export interface Tally {
   hashesBySecond: Map<number, number>;
   /** coin hash hex → its random bytes as hex (binary would not survive the REST client). */
   coins: Map<string, string>;
-  /** `${fn}:${epochSecond}` → call count and summed latency in microseconds. */
-  latency: Map<string, { fn: string; second: number; count: number; sumUs: number }>;
+  /** `${fn}:${epochSecond}` → call count, summed latency (µs) and a histogram (shared/latency). */
+  latency: Map<string, LatencyEntry>;
+}
+
+export interface LatencyEntry {
+  fn: string;
+  second: number;
+  count: number;
+  sumUs: number;
+  /** bucket index → calls */
+  buckets: Map<number, number>;
 }
 
 export const emptyTally = (): Tally => ({
@@ -26,7 +36,7 @@ export function recordHash(
   bytes: Uint8Array,
 ): void {
   const second = epochSecond(completedAtMs);
-  tally.hashesBySecond.set(second, (tally.hashesBySecond.get(second) ?? 0) + 1);
+  addTo(tally.hashesBySecond, second, 1);
   if (isCoin(hashHex)) tally.coins.set(hashHex, Buffer.from(bytes).toString("hex"));
 }
 
@@ -36,15 +46,24 @@ export function recordLatency(
   completedAtMs: number,
   latencyMs: number,
 ): void {
-  addLatency(tally, fn, epochSecond(completedAtMs), 1, Math.round(latencyMs * 1000));
+  const entry = latencyEntry(tally, fn, epochSecond(completedAtMs));
+  entry.count += 1;
+  entry.sumUs += Math.round(latencyMs * 1000);
+  addTo(entry.buckets, bucketIndex(latencyMs), 1);
 }
 
-function addLatency(tally: Tally, fn: string, second: number, count: number, sumUs: number): void {
+function latencyEntry(tally: Tally, fn: string, second: number): LatencyEntry {
   const key = `${fn}:${second}`;
-  const entry = tally.latency.get(key) ?? { fn, second, count: 0, sumUs: 0 };
-  entry.count += count;
-  entry.sumUs += sumUs;
-  tally.latency.set(key, entry);
+  let entry = tally.latency.get(key);
+  if (!entry) {
+    entry = { fn, second, count: 0, sumUs: 0, buckets: new Map() };
+    tally.latency.set(key, entry);
+  }
+  return entry;
+}
+
+function addTo<K>(map: Map<K, number>, key: K, n: number): void {
+  map.set(key, (map.get(key) ?? 0) + n);
 }
 
 export const totalHashes = (tally: Tally): number =>
@@ -55,10 +74,12 @@ export const isEmpty = (tally: Tally): boolean =>
 
 /** Adds `from` into `into` (used to keep counts whose flush failed). */
 export function mergeInto(into: Tally, from: Tally): void {
-  for (const [second, n] of from.hashesBySecond) {
-    into.hashesBySecond.set(second, (into.hashesBySecond.get(second) ?? 0) + n);
-  }
+  for (const [second, n] of from.hashesBySecond) addTo(into.hashesBySecond, second, n);
   for (const [hex, bytes] of from.coins) into.coins.set(hex, bytes);
-  for (const entry of from.latency.values())
-    addLatency(into, entry.fn, entry.second, entry.count, entry.sumUs);
+  for (const source of from.latency.values()) {
+    const entry = latencyEntry(into, source.fn, source.second);
+    entry.count += source.count;
+    entry.sumUs += source.sumUs;
+    for (const [bucket, n] of source.buckets) addTo(entry.buckets, bucket, n);
+  }
 }

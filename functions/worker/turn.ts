@@ -1,10 +1,10 @@
 import type { Redis } from "@upstash/redis";
 import type { WorkerConfig } from "../shared/config";
 import type { Logger } from "../shared/log";
-import type { Clock, MiningPorts } from "./mining";
+import { redisCountStore } from "./count-store";
+import type { Backlog, Clock, MiningPorts } from "./mining";
 import { mineSlice } from "./mining";
-import { flushTally, type Replicas } from "./replicas";
-import { emptyTally, mergeInto, type Tally, totalHashes } from "./tally";
+import type { Replicas, TurnEnd } from "./replicas";
 import type { Ticket } from "./ticket";
 
 export interface TurnDeps {
@@ -17,31 +17,26 @@ export interface TurnDeps {
 }
 
 /**
- * One replica's turn: take the lease, mine until the slice ends, flush, hand over to the next
- * ticket. `carried` holds counts a previous turn in this instance could not save; whatever
- * this turn cannot save is added to it, so a warm instance retries them later.
+ * One replica's turn: take the lease, mine until the slice ends, hand over to the next ticket,
+ * and re-ticket any replica that lost its own (peer repair, so a dead replica is back within
+ * a slice instead of at the next scheduled supervisor run). `backlog` holds counts this
+ * instance could not save yet; the turn retries them and leaves there what it still cannot.
  */
 export async function takeTurn(
   deps: TurnDeps,
   ticket: Ticket,
   remainingMs: number,
-  carried: Tally,
-): Promise<void> {
+  backlog: Backlog,
+): Promise<Backlog> {
   const { config, log, clock } = deps;
   const start = await deps.replicas.beginTurn(ticket, config.leaseTtlMs);
   if (start !== "run") {
     log.info(`replica ${ticket.replica}: ticket ${start}, nothing to do`, { ticket: ticket.id });
-    return;
+    return backlog;
   }
   const now = clock.now();
   const sliceMs = Math.max(0, Math.min(config.sliceMs, remainingMs - config.sliceMarginMs));
-  const backlog = emptyTally();
-  mergeInto(backlog, carried);
-  carried.hashesBySecond.clear();
-  carried.coins.clear();
-  carried.latency.clear();
-
-  let halted = false;
+  const store = redisCountStore(deps.redis, config, ticket, log, clock.now);
   const result = await mineSlice(
     deps.ports,
     clock,
@@ -53,22 +48,26 @@ export async function takeTurn(
       deadline: now + sliceMs,
       hardDeadline: now + Math.max(sliceMs, remainingMs - 1_000),
     },
-    async (tally) => {
-      const outcome = await flushTally(deps.redis, config, ticket, tally, clock.now());
-      halted = outcome.halted;
-      log.info(
-        `replica ${ticket.replica}: ${totalHashes(tally)} units of work done, updating hash counter`,
-        {
-          coins: [...tally.coins.keys()],
-        },
-      );
-      return outcome;
-    },
+    store,
     log,
     backlog,
   );
-  mergeInto(carried, result.unflushed);
-  const next = await deps.replicas.endTurn(ticket, result.keepMining);
-  const why = next ? "next turn queued" : halted ? "halted" : "retired";
+  const end: TurnEnd = store.stopReason.leaseLost
+    ? "lost"
+    : result.keepMining
+      ? "continue"
+      : "stop";
+  await deps.replicas.endTurn(ticket, end);
+  const why = {
+    continue: "next turn queued",
+    stop: store.stopReason.halted ? "halted" : "retired",
+    lost: "lease lost",
+  }[end];
   log.info(`replica ${ticket.replica}: turn over, ${result.hashes} hashes; ${why}`);
+  if (end === "continue") {
+    await deps.replicas.issueMissingTickets().catch((err: unknown) => {
+      log.warn("peer repair of missing tickets failed; the supervisor will retry", { err });
+    });
+  }
+  return result.backlog;
 }

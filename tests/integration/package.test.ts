@@ -16,6 +16,7 @@ const bundleLimits: Record<string, number> = {
   webui: 100 * KiB,
   worker: 150 * KiB,
   supervisor: 150 * KiB,
+  scale: 150 * KiB,
 };
 
 let dir: string;
@@ -56,7 +57,7 @@ describe("serverless package", () => {
 
   it("runs every function on nodejs22.x", () => {
     const functions = ofType("AWS::Lambda::Function");
-    expect(functions).toHaveLength(5);
+    expect(functions).toHaveLength(6);
     for (const fn of functions) expect(fn.Properties.Runtime).toBe("nodejs22.x");
   });
 

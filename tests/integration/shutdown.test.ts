@@ -52,7 +52,7 @@ describe("Ctrl-C", () => {
 
     // What the worker logged as flushed is exactly what Redis holds.
     const logged = cloud.output
-      .map((line) => /replica \d+: (\d+) units of work done/.exec(line)?.[1])
+      .map((line) => /(\d+) units of work done/.exec(line)?.[1])
       .filter((n): n is string => n !== undefined)
       .reduce((sum, n) => sum + Number(n), 0);
     const hashes = Number(await redis.get("hashes"));

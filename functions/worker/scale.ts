@@ -1,0 +1,35 @@
+import { isAuthorized } from "../shared/auth";
+import { loadScaleConfig } from "../shared/config";
+import { HttpError } from "../shared/errors";
+import { httpHandler, json } from "../shared/http";
+import { createLogger } from "../shared/log";
+import { createRedis } from "../shared/redis";
+import { sqsTicketQueue } from "./queue";
+import { Replicas } from "./replicas";
+import { parseScaleRequest } from "./scale-request";
+
+const config = loadScaleConfig(process.env);
+const log = createLogger("scale");
+const replicas = new Replicas(createRedis(config.redis), sqsTicketQueue(config.queueUrl), config);
+
+/**
+ * PUT /workers {"replicas": N} with `Authorization: Bearer <SCALE_TOKEN>`: the serverless
+ * `docker-compose up --scale worker=N`. New replicas get tickets at once; extra ones retire
+ * at their next flush (about a second).
+ */
+export const handler = httpHandler(
+  log,
+  async (event) => {
+    const authorization = event.headers.Authorization ?? event.headers.authorization;
+    if (!isAuthorized(authorization, config.scaleToken)) {
+      throw new HttpError(401, "a valid 'Authorization: Bearer <SCALE_TOKEN>' header is required");
+    }
+    const wanted = parseScaleRequest(event.body, event.isBase64Encoded, config.maxReplicas);
+    const result = await replicas.scale(wanted);
+    log.info(`scaled workers from ${result.previous} to ${result.desired}`, {
+      issued: result.issued,
+    });
+    return json(200, result);
+  },
+  { "access-control-allow-origin": config.dashboardOrigin, vary: "origin" },
+);

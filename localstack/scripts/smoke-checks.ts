@@ -1,0 +1,147 @@
+/**
+ * The smoke checks of a deployed stack, given its API base URL and its site: rng answers the
+ * bytes asked for, hasher answers the SHA-256 of what it is sent, the hash counter rises, the
+ * site answers. `npm run smoke:local` runs them against LocalStack; the tests run the same
+ * functions against the local cloud, the only stack this machine can start.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { request } from "node:http";
+
+export class SmokeCheckError extends Error {
+  override readonly name = "SmokeCheckError";
+}
+
+/** rng's bytes come back raw only when Accept matches the API's binary media types. */
+const BINARY = "application/octet-stream";
+
+export async function checkRng(apiBase: string, timeoutMs: number): Promise<number> {
+  const res = await call(`${apiBase}/rng/32`, { headers: { accept: BINARY } }, timeoutMs);
+  const bytes = Buffer.from(await res.arrayBuffer());
+  if (bytes.length !== 32) {
+    throw new SmokeCheckError(
+      `rng: asked for 32 bytes, got ${bytes.length}` +
+        (bytes.length === 44 ? " (base64 text: the binary media type was not applied)" : ""),
+    );
+  }
+  return bytes.length;
+}
+
+export async function checkHasher(apiBase: string, timeoutMs: number): Promise<string> {
+  const body = randomBytes(64);
+  const expected = createHash("sha256").update(body).digest("hex");
+  const res = await call(
+    `${apiBase}/hasher`,
+    { method: "POST", headers: { "content-type": BINARY }, body },
+    timeoutMs,
+  );
+  const answer = (await res.text()).trim();
+  if (answer !== expected) {
+    throw new SmokeCheckError(`hasher: expected ${expected}, got ${answer.slice(0, 80)}`);
+  }
+  return answer;
+}
+
+/** The original's counter: `hashes` in GET /json. */
+export async function readHashes(apiBase: string, timeoutMs: number): Promise<number> {
+  const res = await call(`${apiBase}/json`, {}, timeoutMs);
+  const stats = (await res.json()) as { hashes?: unknown };
+  if (typeof stats.hashes !== "number") {
+    throw new SmokeCheckError(`/json: no numeric "hashes" in ${JSON.stringify(stats)}`);
+  }
+  return stats.hashes;
+}
+
+/** Polls /json until `hashes` rises above its first reading: the workers are mining. */
+export async function checkHashesRise(
+  apiBase: string,
+  options: { timeoutMs: number; pollMs: number; requestTimeoutMs: number },
+): Promise<{ from: number; to: number; seconds: number }> {
+  const started = Date.now();
+  const from = await readHashes(apiBase, options.requestTimeoutMs);
+  let last = from;
+  while (Date.now() - started < options.timeoutMs) {
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs));
+    last = await readHashes(apiBase, options.requestTimeoutMs);
+    if (last > from) return { from, to: last, seconds: (Date.now() - started) / 1000 };
+  }
+  throw new SmokeCheckError(
+    `/json: hashes stayed at ${last} for ${options.timeoutMs / 1000} s: no worker is mining ` +
+      "(look at the worker's and supervisor's logs)",
+  );
+}
+
+/**
+ * GET the site's page. `hostHeader` reaches a virtual host without DNS: the request goes to
+ * the URL's address, and LocalStack routes on the Host header (the S3 website).
+ */
+export async function checkSite(
+  url: string,
+  options: { hostHeader?: string; expectApiBase?: string; timeoutMs: number },
+): Promise<{ status: number; contentType: string }> {
+  const page = await get(url, options.hostHeader, options.timeoutMs);
+  if (page.status !== 200 || !/^text\/html/.test(page.contentType)) {
+    throw new SmokeCheckError(`site: ${url} answered ${page.status} ${page.contentType}`);
+  }
+  if (!/<html/i.test(page.body)) throw new SmokeCheckError(`site: ${url} is not an HTML page`);
+  if (options.expectApiBase !== undefined) {
+    const config = await get(
+      new URL("config.json", url).href,
+      options.hostHeader,
+      options.timeoutMs,
+    );
+    let apiBase: unknown;
+    try {
+      apiBase = (JSON.parse(config.body) as { apiBase?: unknown }).apiBase;
+    } catch {
+      apiBase = undefined;
+    }
+    if (config.status !== 200 || apiBase !== options.expectApiBase) {
+      throw new SmokeCheckError(
+        `site: config.json answered ${config.status} with apiBase ${String(apiBase)}, ` +
+          `expected ${options.expectApiBase}`,
+      );
+    }
+  }
+  return { status: page.status, contentType: page.contentType };
+}
+
+async function call(url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    throw new SmokeCheckError(`${url}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (!res.ok) {
+    const body = await res.text().catch(() => "");
+    throw new SmokeCheckError(`${url}: HTTP ${res.status} ${body.slice(0, 200)}`);
+  }
+  return res;
+}
+
+/** node:http, which sends the Host header it is given whatever address it connects to. */
+function get(
+  url: string,
+  hostHeader: string | undefined,
+  timeoutMs: number,
+): Promise<{ status: number; contentType: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: hostHeader ? { host: hostHeader } : {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          contentType: String(res.headers["content-type"] ?? ""),
+          body: Buffer.concat(chunks).toString("utf8"),
+        }),
+      );
+      res.on("error", reject);
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new SmokeCheckError(`${url}: no answer`)));
+    req.on("error", (err) =>
+      reject(err instanceof SmokeCheckError ? err : new SmokeCheckError(`${url}: ${err.message}`)),
+    );
+    req.end();
+  });
+}

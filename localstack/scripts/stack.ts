@@ -1,0 +1,68 @@
+/**
+ * Names and URLs of the `local` stage on LocalStack, in one place for every script. They must
+ * agree with serverless.yml (params.local) and docker-compose.yml: the template and compose
+ * tests (tests/integration/) check that they do.
+ */
+import { join } from "node:path";
+
+export const projectRoot = join(__dirname, "..", "..");
+export const composeDir = join(projectRoot, "localstack");
+
+export const SERVICE = "dockercoins";
+export const STAGE = "local";
+export const REGION = "us-east-1";
+/** The `_custom_id_` tag of the REST API (params.local.restApiTags): its id, so URLs are stable. */
+export const REST_API_ID = SERVICE;
+/** params.local.siteBucketName */
+export const SITE_BUCKET = `${SERVICE}-site`;
+/** The compose network that LAMBDA_DOCKER_NETWORK names: Lambda containers join it. */
+export const DOCKER_NETWORK = "dockercoins";
+/** What functions use inside that network (params.local): service names, never localhost. */
+export const SRH_URL_IN_NETWORK = "http://srh:80";
+export const API_BASE_IN_NETWORK = `http://localstack:4566/_aws/execute-api/${REST_API_ID}/${STAGE}`;
+/** SRH's token when SRH_TOKEN is not set, in compose and in serverless.yml alike. */
+export const DEFAULT_SRH_TOKEN = "dockercoins-local-token";
+/** LocalStack services the stack needs; the health check waits for each of them. */
+export const REQUIRED_SERVICES = [
+  "cloudformation",
+  "lambda",
+  "apigateway",
+  "sqs",
+  "s3",
+  "events",
+  "iam",
+  "logs",
+] as const;
+
+export const functionName = (fn: string) => `${SERVICE}-${STAGE}-${fn}`;
+
+/** LocalStack as the host sees it; LOCALSTACK_ENDPOINT points elsewhere (a remote engine). */
+export function localStackEndpoint(env: NodeJS.ProcessEnv = process.env): string {
+  return (env.LOCALSTACK_ENDPOINT ?? "http://localhost:4566").replace(/\/+$/, "");
+}
+
+/** The stage's API from the host: path-style, so no DNS is involved. */
+export function apiUrl(endpoint: string): string {
+  return `${endpoint}/_aws/execute-api/${REST_API_ID}/${STAGE}`;
+}
+
+/** The S3 website host name; *.localhost.localstack.cloud resolves to 127.0.0.1 by public DNS. */
+export function websiteHost(endpoint: string): string {
+  return `${SITE_BUCKET}.s3-website.localhost.localstack.cloud:${new URL(endpoint).port || "80"}`;
+}
+
+export function websiteUrl(endpoint: string): string {
+  return `http://${websiteHost(endpoint)}/`;
+}
+
+/** The same site without DNS: a plain S3 GET (LocalStack does not enforce S3 auth). */
+export function pathStyleSiteUrl(endpoint: string): string {
+  return `${endpoint}/${SITE_BUCKET}/index.html`;
+}
+
+/** Compose files: the token override joins when LOCALSTACK_AUTH_TOKEN is set. */
+export function composeFiles(env: NodeJS.ProcessEnv = process.env): string[] {
+  const files = [join(composeDir, "docker-compose.yml")];
+  if (env.LOCALSTACK_AUTH_TOKEN) files.push(join(composeDir, "docker-compose.auth.yml"));
+  return files;
+}

@@ -1,0 +1,93 @@
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+
+const SITE_PATH = join("functions", "webui", "site");
+
+/**
+ * The dashboard's sources (TypeScript in src/, the page and its stylesheet beside them), found
+ * by walking up from this file: it runs from offline/ under vitest, but bundled from
+ * node_modules/.cache/… when the plugin or `npm run build:site` loads it.
+ */
+export function siteSourceDir(from = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, SITE_PATH, "index.html"))) return join(dir, SITE_PATH);
+    if (dirname(dir) === dir) throw new Error(`no ${SITE_PATH}/index.html above ${from}`);
+  }
+}
+
+export interface SiteBuildOptions {
+  /** Written as config.json (the page's API base); omitted, the page uses its own origin. */
+  config?: { apiBase: string };
+  /** Where the sources are; tests point it elsewhere. */
+  sourceDir?: string;
+}
+
+export interface SiteBuild {
+  /** Names of the files written, relative to outDir. */
+  files: string[];
+  bytes: number;
+  /** What a browser downloads with gzip, file by file (as a server compresses them). */
+  gzipBytes: number;
+}
+
+/** Every file the build may leave behind: only these are ever removed from outDir. */
+const OUTPUTS = ["index.html", "app.js", "style.css", "config.json"];
+
+/**
+ * Builds the static dashboard into outDir: src/main.ts bundled with uPlot into app.js,
+ * style.css with uPlot's stylesheet inlined, and index.html copied. Nothing is fetched at run
+ * time, so the same files work offline, on LocalStack and on AWS. About 50 ms.
+ */
+export async function buildSite(
+  outDir: string,
+  options: SiteBuildOptions = {},
+): Promise<SiteBuild> {
+  const sourceDir = options.sourceDir ?? siteSourceDir();
+  const bundled = await build({
+    entryPoints: {
+      app: join(sourceDir, "src", "main.ts"),
+      style: join(sourceDir, "style.css"),
+    },
+    bundle: true,
+    minify: true,
+    format: "iife",
+    target: ["es2022", "chrome109", "firefox115", "safari16"],
+    platform: "browser",
+    outdir: outDir,
+    write: false,
+    legalComments: "none",
+    logLevel: "silent",
+  });
+  const contents = new Map<string, Uint8Array>();
+  for (const file of bundled.outputFiles) contents.set(basename(file.path), file.contents);
+  contents.set("index.html", await readFile(join(sourceDir, "index.html")));
+  if (options.config) {
+    contents.set("config.json", Buffer.from(`${JSON.stringify(options.config)}\n`));
+  }
+
+  await mkdir(outDir, { recursive: true });
+  // A config.json from an earlier build must not outlive a build without one.
+  const stale = OUTPUTS.filter((name) => !contents.has(name));
+  await Promise.all(stale.map((name) => rm(join(outDir, name), { force: true })));
+  // Write-then-rename: a dashboard server (or a second local cloud) reading the folder
+  // meanwhile never sees a half-written file.
+  await Promise.all(
+    [...contents].map(async ([name, data]) => {
+      const temporary = join(outDir, `.${name}.${process.pid}.tmp`);
+      await writeFile(temporary, data);
+      await rename(temporary, join(outDir, name));
+    }),
+  );
+
+  const files = [...contents.keys()].sort();
+  let bytes = 0;
+  let gzipBytes = 0;
+  for (const data of contents.values()) {
+    bytes += data.length;
+    gzipBytes += gzipSync(data, { level: 9 }).length;
+  }
+  return { files, bytes, gzipBytes };
+}

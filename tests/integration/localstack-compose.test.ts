@@ -1,0 +1,116 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import {
+  composeDir,
+  composeFiles,
+  DEFAULT_SRH_TOKEN,
+  DOCKER_NETWORK,
+  SRH_URL_IN_NETWORK,
+} from "../../localstack/scripts/stack";
+
+// `docker compose config` needs an engine, which this machine lacks: the compose files are
+// parsed as YAML and checked for what the stage relies on.
+interface Service {
+  image: string;
+  ports?: string[];
+  environment?: Record<string, string>;
+  volumes?: string[];
+  networks?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[]; interval: string; retries: number };
+}
+interface Compose {
+  name: string;
+  services: Record<string, Service>;
+  networks: Record<string, { name?: string }>;
+}
+
+const read = (file: string) =>
+  parse(readFileSync(join(composeDir, file), "utf8"), { strict: true }) as Compose;
+const compose = read("docker-compose.yml");
+const services = compose.services;
+const service = (name: string): Service => {
+  const found = services[name];
+  if (!found) throw new Error(`no service ${name} in docker-compose.yml`);
+  return found;
+};
+
+describe("localstack/docker-compose.yml", () => {
+  it("runs LocalStack, Redis and SRH", () => {
+    expect(Object.keys(services).sort()).toEqual(["localstack", "redis", "srh"]);
+  });
+
+  it("pins LocalStack by default to 4.14.0, the last community tag that needs no token", () => {
+    expect(service("localstack").image).toBe("${LOCALSTACK_IMAGE:-localstack/localstack:4.14.0}");
+    expect(service("localstack").environment).not.toHaveProperty("LOCALSTACK_AUTH_TOKEN");
+  });
+
+  it("pins Redis and SRH to exact tags", () => {
+    for (const name of ["redis", "srh"]) {
+      expect(service(name).image).toMatch(/^[\w./-]+:\d+\.\d+\.\d+(-[\w.]+)?$/);
+    }
+    expect(service("srh").image).toMatch(/^hiett\/serverless-redis-http:/);
+  });
+
+  it("mounts the Docker socket, which LocalStack's Lambda needs to start containers", () => {
+    expect(service("localstack").volumes).toContain("/var/run/docker.sock:/var/run/docker.sock");
+  });
+
+  it("puts Lambda containers on a named network that every service joins", () => {
+    expect(service("localstack").environment?.LAMBDA_DOCKER_NETWORK).toBe(DOCKER_NETWORK);
+    // compose prefixes network names with the project's unless `name` is set.
+    expect(Object.values(compose.networks).map((n) => n.name)).toEqual([DOCKER_NETWORK]);
+    for (const name of Object.keys(services)) {
+      expect(service(name).networks, name).toEqual(Object.keys(compose.networks));
+    }
+  });
+
+  it("has a health check on every service, so `up --wait` returns when all are ready", () => {
+    for (const name of Object.keys(services)) {
+      const check = service(name).healthcheck;
+      expect(check?.test[0], name).toBe("CMD");
+      expect(check?.retries, name).toBeGreaterThan(0);
+    }
+    expect(service("srh").depends_on).toEqual({ redis: { condition: "service_healthy" } });
+    expect(service("localstack").depends_on).toEqual({ srh: { condition: "service_healthy" } });
+  });
+
+  it("configures SRH as the functions of the local stage expect it", () => {
+    expect(service("srh").environment).toEqual({
+      SRH_MODE: "env",
+      SRH_TOKEN: `\${SRH_TOKEN:-${DEFAULT_SRH_TOKEN}}`,
+      SRH_CONNECTION_STRING: "redis://redis:6379",
+    });
+    // SRH listens on port 80; the functions call it by its service name.
+    expect(SRH_URL_IN_NETWORK).toBe("http://srh:80");
+  });
+
+  it("publishes LocalStack on loopback only", () => {
+    expect(service("localstack").ports).toEqual(["127.0.0.1:4566:4566"]);
+    expect(service("redis").ports).toBeUndefined();
+    expect(service("srh").ports).toBeUndefined();
+  });
+});
+
+describe("localstack/docker-compose.auth.yml", () => {
+  const override = read("docker-compose.auth.yml");
+
+  it("swaps in a newer image that requires LOCALSTACK_AUTH_TOKEN", () => {
+    const localstack = override.services.localstack;
+    expect(localstack?.image).toBe("${LOCALSTACK_IMAGE:-localstack/localstack:latest}");
+    expect(localstack?.environment?.LOCALSTACK_AUTH_TOKEN).toMatch(
+      /^\$\{LOCALSTACK_AUTH_TOKEN:\?.+\}$/,
+    );
+  });
+
+  it("is added by the scripts only when a token is set", () => {
+    expect(composeFiles({}).map((f) => f.slice(composeDir.length + 1))).toEqual([
+      "docker-compose.yml",
+    ]);
+    expect(
+      composeFiles({ LOCALSTACK_AUTH_TOKEN: "ls-xyz" }).map((f) => f.slice(composeDir.length + 1)),
+    ).toEqual(["docker-compose.yml", "docker-compose.auth.yml"]);
+  });
+});

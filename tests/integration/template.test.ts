@@ -1,0 +1,157 @@
+import { rmSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  API_BASE_IN_NETWORK,
+  DEFAULT_SRH_TOKEN,
+  REST_API_ID,
+  SITE_BUCKET,
+  SRH_URL_IN_NETWORK,
+} from "../../localstack/scripts/stack";
+import { type Packaged, type PackageRun, packageStage, runPackage } from "../support/package";
+
+// The stages that leave this machine, checked the only way possible without Docker or AWS:
+// `serverless package` (offline) and assertions on the CloudFormation it generates.
+const prodEnv = {
+  UPSTASH_REDIS_REST_URL: "https://eu1-example-12345.upstash.io",
+  UPSTASH_REDIS_REST_TOKEN: "AYQgASQgexampletoken",
+  SCALE_TOKEN: "a-scale-token-of-some-length",
+};
+
+const stages: Record<"local" | "prod", Packaged> = {} as never;
+let prodWithoutUpstash: PackageRun & { dir: string };
+
+beforeAll(async () => {
+  // One after another: serverless-esbuild builds in the project's .esbuild/ folder.
+  stages.local = await packageStage("local");
+  stages.prod = await packageStage("prod", prodEnv);
+  prodWithoutUpstash = await runPackage("prod");
+  rmSync(prodWithoutUpstash.dir, { recursive: true, force: true });
+}, 180_000);
+
+afterAll(() => {
+  for (const packaged of Object.values(stages)) {
+    rmSync(packaged.dir, { recursive: true, force: true });
+  }
+});
+
+const functionsOf = (p: Packaged) =>
+  Object.entries(p.resources).filter(([, r]) => r.Type === "AWS::Lambda::Function");
+const variablesOf = (p: Packaged, logicalId: string) =>
+  (p.resources[logicalId]?.Properties.Environment as { Variables: Record<string, unknown> })
+    .Variables;
+
+describe.each(["local", "prod"] as const)("serverless package --stage %s", (stage) => {
+  it("runs every function on nodejs22.x", () => {
+    const functions = functionsOf(stages[stage]);
+    expect(functions.length).toBeGreaterThanOrEqual(5);
+    for (const [, fn] of functions) expect(fn.Properties.Runtime).toBe("nodejs22.x");
+  });
+
+  it("puts no loopback address in any function's environment", () => {
+    for (const [id, fn] of functionsOf(stages[stage])) {
+      const env = JSON.stringify(fn.Properties.Environment ?? {});
+      expect(env, id).not.toMatch(/localhost|127\.0\.0\.1/);
+    }
+  });
+
+  it("runs the supervisor every minute from an EventBridge rule", () => {
+    const rules = stages[stage].ofType("AWS::Events::Rule");
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.Properties).toMatchObject({
+      ScheduleExpression: "rate(1 minute)",
+      State: "ENABLED",
+      Targets: [{ Arn: { "Fn::GetAtt": ["SupervisorLambdaFunction", "Arn"] } }],
+    });
+  });
+
+  it("feeds the worker from the ticket queue, one ticket per invocation", () => {
+    const mappings = stages[stage].ofType("AWS::Lambda::EventSourceMapping");
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]?.Properties).toMatchObject({
+      BatchSize: 1,
+      EventSourceArn: { "Fn::GetAtt": ["WorkerQueue", "Arn"] },
+      FunctionName: { "Fn::GetAtt": ["WorkerLambdaFunction", "Arn"] },
+    });
+  });
+
+  it("redrives failed tickets to the DLQ, with a visibility timeout ≥ 6× the worker's timeout", () => {
+    const { resources } = stages[stage];
+    const queue = resources.WorkerQueue?.Properties;
+    expect(queue?.RedrivePolicy).toMatchObject({
+      deadLetterTargetArn: { "Fn::GetAtt": ["WorkerDeadLetterQueue", "Arn"] },
+    });
+    expect(resources.WorkerDeadLetterQueue?.Type).toBe("AWS::SQS::Queue");
+    const workerTimeout = Number(resources.WorkerLambdaFunction?.Properties.Timeout);
+    expect(workerTimeout).toBeGreaterThan(0);
+    expect(Number(queue?.VisibilityTimeout)).toBeGreaterThanOrEqual(6 * workerTimeout);
+  });
+
+  it("hosts the dashboard in a bucket with website configuration, readable by anyone", () => {
+    const { resources } = stages[stage];
+    expect(resources.SiteBucket?.Type).toBe("AWS::S3::Bucket");
+    expect(resources.SiteBucket?.Properties.WebsiteConfiguration).toEqual({
+      IndexDocument: "index.html",
+    });
+    expect(resources.SiteBucketPolicy?.Properties).toMatchObject({
+      Bucket: { Ref: "SiteBucket" },
+      PolicyDocument: { Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject" }] },
+    });
+    expect(stages[stage].outputs).toHaveProperty("SiteWebsiteUrl");
+  });
+
+  it("gives rng its reserved concurrency: 1 by default, the workshop's bottleneck", () => {
+    expect(stages[stage].resources.RngLambdaFunction?.Properties.ReservedConcurrentExecutions).toBe(
+      1,
+    );
+  });
+});
+
+describe("stage local (LocalStack)", () => {
+  it("fixes the REST API's id with the _custom_id_ tag the scripts' URLs use", () => {
+    const [api] = stages.local.ofType("AWS::ApiGateway::RestApi");
+    expect(api?.Properties.Tags).toEqual([{ Key: "_custom_id_", Value: REST_API_ID }]);
+  });
+
+  it("names the site bucket as the scripts upload to it", () => {
+    expect(stages.local.resources.SiteBucket?.Properties.BucketName).toBe(SITE_BUCKET);
+  });
+
+  it("reaches SRH and the API by compose service name from inside Lambda containers", () => {
+    const worker = variablesOf(stages.local, "WorkerLambdaFunction");
+    expect(worker).toMatchObject({
+      UPSTASH_REDIS_REST_URL: SRH_URL_IN_NETWORK,
+      UPSTASH_REDIS_REST_TOKEN: DEFAULT_SRH_TOKEN,
+      API_BASE_URL: API_BASE_IN_NETWORK,
+      WORKER_QUEUE_URL: { Ref: "WorkerQueue" },
+    });
+  });
+});
+
+describe("stage prod (AWS)", () => {
+  it("takes the Upstash URL and token from the environment", () => {
+    expect(variablesOf(stages.prod, "WebuiLambdaFunction")).toMatchObject({
+      UPSTASH_REDIS_REST_URL: prodEnv.UPSTASH_REDIS_REST_URL,
+      UPSTASH_REDIS_REST_TOKEN: prodEnv.UPSTASH_REDIS_REST_TOKEN,
+    });
+  });
+
+  it("lets AWS name the bucket and sets no LocalStack tag", () => {
+    expect(stages.prod.resources.SiteBucket?.Properties.BucketName).toEqual({
+      Ref: "AWS::NoValue",
+    });
+    const [api] = stages.prod.ofType("AWS::ApiGateway::RestApi");
+    expect(api?.Properties.Tags ?? []).toEqual([]);
+  });
+
+  it("calls the API on its execute-api address", () => {
+    const apiBase = JSON.stringify(variablesOf(stages.prod, "WorkerLambdaFunction").API_BASE_URL);
+    expect(apiBase).toContain(".execute-api.us-east-1.amazonaws.com/prod");
+  });
+
+  it("fails at package time, naming both variables, when Upstash is not configured", () => {
+    expect(prodWithoutUpstash.code).not.toBe(0);
+    expect(prodWithoutUpstash.output).toContain("stage prod cannot be packaged");
+    expect(prodWithoutUpstash.output).toContain("UPSTASH_REDIS_REST_URL is empty");
+    expect(prodWithoutUpstash.output).toContain("UPSTASH_REDIS_REST_TOKEN is empty");
+  });
+});
