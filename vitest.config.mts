@@ -29,13 +29,16 @@ export default defineConfig({
         },
       },
       {
-        // The dashboard in headless Chromium against the real local cloud (tests/e2e/).
+        // The dashboard in headless Chromium against the real local cloud (tests/e2e/). It runs
+        // after the other projects (groupOrder), so that its timing checks do not share the
+        // 2 cores with another local cloud.
         test: {
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
           environment: "node",
           env,
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
           testTimeout: 90_000,
           hookTimeout: 120_000,
         },

@@ -12,6 +12,9 @@ if (!commands.includes(command)) {
   process.exit(2);
 }
 
+// The SDK warns that Node 20 support ends in 2027; Lambda runs Node 22, the scripts need not say.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 const manifest = require("../package.json");
 const outfile = path.join(
   __dirname,

@@ -6,12 +6,12 @@
  * where loopback addresses are right, so it is never checked.
  */
 
+import { MIN_TOKEN_LENGTH } from "../functions/shared/config";
+
 /** Stages served by the local cloud on this machine. */
 const LOCAL_CLOUD_STAGES = new Set(["dev"]);
 /** localhost.localstack.cloud included: from a Lambda container it is only right by luck of DNS. */
 const LOOPBACK = /localhost|127\.0\.0\.1|\[::1\]/i;
-/** The scale function refuses shorter tokens at load (functions/shared/config.ts). */
-const MIN_SCALE_TOKEN_LENGTH = 16;
 
 type Environment = Record<string, unknown>;
 
@@ -59,9 +59,9 @@ export function deployStageProblems(
     ]),
   ];
   for (const [owner, env] of owners) {
-    if ("SCALE_TOKEN" in env && text(env.SCALE_TOKEN).length < MIN_SCALE_TOKEN_LENGTH) {
+    if ("SCALE_TOKEN" in env && text(env.SCALE_TOKEN).length < MIN_TOKEN_LENGTH) {
       problems.push(
-        `${owner}.SCALE_TOKEN has fewer than ${MIN_SCALE_TOKEN_LENGTH} characters: export SCALE_TOKEN`,
+        `${owner}.SCALE_TOKEN has fewer than ${MIN_TOKEN_LENGTH} characters: export SCALE_TOKEN`,
       );
     }
     for (const [key, value] of Object.entries(env)) {

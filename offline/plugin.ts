@@ -59,13 +59,30 @@ export class LocalCloudPlugin {
 
   constructor(private readonly serverless: Serverless) {
     this.hooks = {
-      "before:offline:start:init": () => this.startInfrastructure(),
-      "before:offline:start:ready": () => this.startEventSources(),
+      "before:offline:start:init": () => this.failingCleanly(() => this.startInfrastructure()),
+      "before:offline:start:ready": () => this.failingCleanly(() => this.startEventSources()),
       "before:offline:start:end": () => this.shutdown(),
       // Stages that leave this machine (local, AWS) fail here, not at run time in a container.
       "before:package:initialize": async () =>
         (await import("./deploy-checks")).checkDeployStage(this.serverless),
     };
+  }
+
+  /**
+   * A start that fails stops what it had started, and the process exits after serverless
+   * prints the error: left alone, file watchers and servers would keep it running, half up.
+   */
+  private async failingCleanly(step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (err) {
+      for (const component of [...this.running].reverse())
+        await component.stop().catch(() => undefined);
+      this.control?.disconnect();
+      this.router.uninstall();
+      setTimeout(() => process.exit(1), 500).unref();
+      throw err;
+    }
   }
 
   private async startInfrastructure(): Promise<void> {

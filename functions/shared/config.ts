@@ -107,7 +107,7 @@ export interface ScaleConfig extends ReplicaConfig {
 }
 
 /** Shortest scale token accepted, so a placeholder like "x" cannot guard a deployment. */
-const MIN_TOKEN_LENGTH = 16;
+export const MIN_TOKEN_LENGTH = 16;
 
 export function loadScaleConfig(env: Env): ScaleConfig {
   const scaleToken = stringSetting(env, "SCALE_TOKEN");

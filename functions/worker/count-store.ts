@@ -52,6 +52,7 @@ export function redisCountStore(
       const total = totalHashes(tally);
       if (total > 0 || tally.coins.size > 0) {
         log.info(`replica ${ticket.replica}: ${total} units of work done, updating hash counter`, {
+          ...averageLatencyMs(tally),
           coins: [...tally.coins.keys()],
         });
       }
@@ -68,6 +69,20 @@ export function redisCountStore(
       return { keepMining: !stopReason.halted && ticket.replica < desired };
     },
   };
+}
+
+/** Average call latency per function in this batch, for the log line: `rngMs=805 hasherMs=101`. */
+function averageLatencyMs(tally: Tally): Record<string, number> {
+  const sums = new Map<string, { count: number; sumUs: number }>();
+  for (const { fn, count, sumUs } of tally.latency.values()) {
+    const sum = sums.get(fn) ?? { count: 0, sumUs: 0 };
+    sum.count += count;
+    sum.sumUs += sumUs;
+    sums.set(fn, sum);
+  }
+  return Object.fromEntries(
+    [...sums].map(([fn, s]) => [`${fn}Ms`, Math.round(s.sumUs / s.count / 1000)]),
+  );
 }
 
 type Transaction = ReturnType<Redis["multi"]>;

@@ -14,6 +14,9 @@ export function httpMiningPorts(
   return {
     async random(count) {
       const res = await call("rng", `${urls.rngUrl}/${count}`, {
+        // API Gateway (AWS, LocalStack) returns a base64 body as bytes only when Accept names
+        // a binary media type; without it the worker would get base64 text.
+        headers: { accept: "application/octet-stream" },
         signal: AbortSignal.timeout(timeoutMs),
       });
       const bytes = new Uint8Array(await res.arrayBuffer());

@@ -1,6 +1,6 @@
 import { isAuthorized } from "../shared/auth";
 import { loadScaleConfig } from "../shared/config";
-import { HttpError } from "../shared/errors";
+import { HttpError, ServiceUnavailableError } from "../shared/errors";
 import { httpHandler, json } from "../shared/http";
 import { createLogger } from "../shared/log";
 import { createRedis } from "../shared/redis";
@@ -25,7 +25,13 @@ export const handler = httpHandler(
       throw new HttpError(401, "a valid 'Authorization: Bearer <SCALE_TOKEN>' header is required");
     }
     const wanted = parseScaleRequest(event.body, event.isBase64Encoded, config.maxReplicas);
-    const result = await replicas.scale(wanted);
+    let result: Awaited<ReturnType<Replicas["scale"]>>;
+    try {
+      result = await replicas.scale(wanted);
+    } catch (err) {
+      log.warn("could not scale: Redis or SQS unavailable", { err });
+      throw new ServiceUnavailableError("Redis or SQS is unavailable; retry shortly");
+    }
     log.info(`scaled workers from ${result.previous} to ${result.desired}`, {
       issued: result.issued,
     });

@@ -105,18 +105,29 @@ export async function checkSite(
   return { status: page.status, contentType: page.contentType };
 }
 
+/**
+ * rng runs one request at a time (reserved concurrency 1, the workshop's bottleneck) and the
+ * workers call it too, so a throttled answer (429, 5xx) is retried a few times before failing.
+ */
+const ATTEMPTS = 5;
+const RETRY_MS = 500;
+
 async function call(url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
-  let res: Response;
-  try {
-    res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-  } catch (err) {
-    throw new SmokeCheckError(`${url}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (!res.ok) {
+  let failure = "";
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
+    let res: Response;
+    try {
+      res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    } catch (err) {
+      throw new SmokeCheckError(`${url}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (res.ok) return res;
     const body = await res.text().catch(() => "");
-    throw new SmokeCheckError(`${url}: HTTP ${res.status} ${body.slice(0, 200)}`);
+    failure = `HTTP ${res.status} ${body.slice(0, 200)}`;
+    if (res.status !== 429 && res.status < 500) break;
+    await new Promise((resolve) => setTimeout(resolve, RETRY_MS * attempt));
   }
-  return res;
+  throw new SmokeCheckError(`${url}: ${failure}`);
 }
 
 /** node:http, which sends the Host header it is given whatever address it connects to. */

@@ -28,6 +28,8 @@ let page: Page;
 let errors: string[];
 let polls: ReturnType<typeof trackRequests>;
 let paused = false;
+/** The scale endpoint's token for this run; the user types it into the page. */
+const SCALE_TOKEN = "e2e-dashboard-scale-token";
 
 const getJson = async (): Promise<Json> => {
   const res = await fetch(`${cloud.dashboardUrl}/json`, { signal: AbortSignal.timeout(5_000) });
@@ -48,7 +50,7 @@ const resumeApi = () => {
 
 beforeAll(async () => {
   [cloud, browser] = await Promise.all([
-    startLocalCloud({ WORKER_REPLICAS: "2" }),
+    startLocalCloud({ WORKER_REPLICAS: "2", SCALE_TOKEN }),
     launchChromium(),
   ]);
   page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
@@ -133,6 +135,22 @@ describe("the dashboard (headless Chromium on the local cloud)", () => {
     // The figures update again after the outage.
     const recovered = Number(await page.getAttribute("#chart", "data-points"));
     expect(recovered).toBeGreaterThan(0);
+  });
+
+  it("scales the workers with the user's token, kept in localStorage and not in the page", async () => {
+    await page.fill("#token", SCALE_TOKEN);
+    await page.fill("#replicas", "3");
+    await page.getByRole("button", { name: "Scale", exact: true }).click();
+    await page.waitForFunction(
+      () => document.querySelector("#scale-result")?.textContent?.includes("set to 3 (was 2)"),
+      undefined,
+      { timeout: 15_000 },
+    );
+    await page.waitForFunction(() => document.querySelector("#desired")?.textContent === "3");
+    expect(await page.evaluate(() => localStorage.getItem("dockercoins.scaleToken"))).toBe(
+      SCALE_TOKEN,
+    );
+    expect(await page.content()).not.toContain(SCALE_TOKEN);
   });
 
   it("logs no console errors", () => {

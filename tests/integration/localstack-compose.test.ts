@@ -43,6 +43,7 @@ describe("localstack/docker-compose.yml", () => {
   });
 
   it("pins LocalStack by default to 4.14.0, the last community tag that needs no token", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: compose interpolation, not JavaScript
     expect(service("localstack").image).toBe("${LOCALSTACK_IMAGE:-localstack/localstack:4.14.0}");
     expect(service("localstack").environment).not.toHaveProperty("LOCALSTACK_AUTH_TOKEN");
   });
@@ -99,6 +100,7 @@ describe("localstack/docker-compose.auth.yml", () => {
 
   it("swaps in a newer image that requires LOCALSTACK_AUTH_TOKEN", () => {
     const localstack = override.services.localstack;
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: compose interpolation, not JavaScript
     expect(localstack?.image).toBe("${LOCALSTACK_IMAGE:-localstack/localstack:latest}");
     expect(localstack?.environment?.LOCALSTACK_AUTH_TOKEN).toMatch(
       /^\$\{LOCALSTACK_AUTH_TOKEN:\?.+\}$/,

@@ -131,7 +131,7 @@ describe("the LocalStack health check", () => {
     const states: Record<string, string> = Object.fromEntries(
       REQUIRED_SERVICES.map((s) => [s, "available"]),
     );
-    const [endpoint, server] = await serve((req, res) => {
+    const [endpoint, server] = await serve((_req, res) => {
       res.setHeader("content-type", "application/json");
       res.end(JSON.stringify({ services: states, version: "4.14.0" }));
     });
@@ -231,6 +231,24 @@ describe("the smoke checks' failures", () => {
           "rng: asked for 32 bytes, got 44 (base64 text: the binary media type was not applied)",
         ),
       );
+    } finally {
+      server.close();
+    }
+  });
+
+  it("retries a throttled rng (429, 5xx), not a missing one", async () => {
+    let calls = 0;
+    const [base, server] = await serve((req, res) => {
+      calls += 1;
+      if (req.url !== "/rng/32") return res.writeHead(404).end("no such route");
+      if (calls === 1) return res.writeHead(429).end("Rate Exceeded.");
+      res.end(Buffer.alloc(32));
+    });
+    try {
+      await expect(checkRng(base, 5_000)).resolves.toBe(32);
+      expect(calls).toBe(2);
+      await expect(checkRng(`${base}/elsewhere`, 5_000)).rejects.toThrow("HTTP 404 no such route");
+      expect(calls).toBe(3);
     } finally {
       server.close();
     }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer } from "../../offline/redis-server";
 import { eventually, type LocalCloud, startLocalCloud } from "../support/local-cloud";
 import { portIsClosed } from "../support/net";
+import { loggedUnits, sumOfBuckets } from "../support/redis-keys";
 
 // Ctrl-C with a Redis the user runs (REDIS_URL): the cloud must leave it running, and every
 // hash the worker computed must be in it, exactly once, in the total and in the buckets.
@@ -27,18 +28,6 @@ afterAll(async () => {
   await redisServer?.stop();
 });
 
-async function sumOfBuckets(): Promise<number> {
-  let total = 0;
-  let cursor = "0";
-  do {
-    const [next, found] = await redis.scan(cursor, "MATCH", "hashes:s:*", "COUNT", 1000);
-    cursor = next;
-    if (found.length > 0)
-      total += (await redis.mget(...found)).reduce((sum, v) => sum + Number(v), 0);
-  } while (cursor !== "0");
-  return total;
-}
-
 describe("Ctrl-C", () => {
   it("flushes the last counts, releases the replica and stops within 3 seconds", async () => {
     await eventually(
@@ -51,13 +40,10 @@ describe("Ctrl-C", () => {
     expect(ms).toBeLessThan(3_000);
 
     // What the worker logged as flushed is exactly what Redis holds.
-    const logged = cloud.output
-      .map((line) => /(\d+) units of work done/.exec(line)?.[1])
-      .filter((n): n is string => n !== undefined)
-      .reduce((sum, n) => sum + Number(n), 0);
+    const logged = loggedUnits(cloud.output);
     const hashes = Number(await redis.get("hashes"));
     expect(hashes).toBe(logged);
-    expect(await sumOfBuckets()).toBe(hashes);
+    expect(await sumOfBuckets(redis)).toBe(hashes);
     expect(await redis.exists("workers:lease:0")).toBe(0);
 
     // Nothing the cloud started still listens; the user's Redis is left alone.

@@ -36,9 +36,12 @@ afterAll(() => {
 
 const functionsOf = (p: Packaged) =>
   Object.entries(p.resources).filter(([, r]) => r.Type === "AWS::Lambda::Function");
-const variablesOf = (p: Packaged, logicalId: string) =>
-  (p.resources[logicalId]?.Properties.Environment as { Variables: Record<string, unknown> })
-    .Variables;
+function variablesOf(p: Packaged, logicalId: string): Record<string, unknown> {
+  const environment = p.resources[logicalId]?.Properties.Environment as
+    | { Variables?: Record<string, unknown> }
+    | undefined;
+  return environment?.Variables ?? {};
+}
 
 describe.each(["local", "prod"] as const)("serverless package --stage %s", (stage) => {
   it("runs every function on nodejs22.x", () => {

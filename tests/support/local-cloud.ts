@@ -1,8 +1,17 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { freePort } from "../../offline/ports";
 
-export const projectRoot = join(__dirname, "..", "..");
+/** The folder holding serverless.yml, found upwards (this file may run from a bundle). */
+function findProjectRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, "serverless.yml"))) return dir;
+  }
+  throw new Error(`no serverless.yml above ${from}`);
+}
+
+export const projectRoot = findProjectRoot(__dirname);
 const serverlessBin = join(projectRoot, "node_modules", "serverless", "bin", "serverless.js");
 /** The token the local cloud's bridge uses unless UPSTASH_REDIS_REST_TOKEN is set. */
 export const LOCAL_TOKEN = "dockercoins-local-token";
@@ -46,6 +55,8 @@ export async function startLocalCloud(
       BRIDGE_PORT: String(bridge),
       SQS_PORT: String(sqs),
       NO_COLOR: "1",
+      // Edits made while a test runs must not rebuild and restart its functions.
+      FUNCTIONS_WATCH: "none",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -64,7 +75,8 @@ export async function startLocalCloud(
         if (line === "") continue;
         output.push(line);
         if (process.env.LOCAL_CLOUD_ECHO) console.log(line);
-        if (/dockercoins\s*\| ready in/.test(line)) {
+        // The last line of the start-up summary: every URL has been printed by then.
+        if (/dockercoins\s*\| press Ctrl-C to stop everything/.test(line)) {
           clearTimeout(timer);
           resolve();
         }

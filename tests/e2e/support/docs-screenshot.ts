@@ -1,7 +1,7 @@
 // Makes docs/dashboard.png, the README's screenshot: the real local cloud mining for a few
 // minutes while the dashboard's own scale control goes 1 → 2 → 4 workers (rng serves one
 // request at a time, so 4 workers do not mine 4× and rng shows up as the slowest). Takes
-// about 4 minutes. Run it (Node 20 cannot load .ts, so esbuild bundles it first):
+// about 5 minutes. Run it (Node 20 cannot load .ts, so esbuild bundles it first):
 //   npx esbuild tests/e2e/support/docs-screenshot.ts --bundle --platform=node --packages=external \
 //     --outfile=node_modules/.cache/docs-screenshot.cjs && node node_modules/.cache/docs-screenshot.cjs
 import { join } from "node:path";
@@ -10,22 +10,25 @@ import { projectRoot, startLocalCloud } from "../../support/local-cloud";
 import { ARTIFACTS, launchChromium } from "./browser";
 
 const SCALE_TOKEN = "docs-screenshot-scale-token";
-const STEP_MS = Number(process.env.STEP_SECONDS ?? 70) * 1000;
+const STEP_MS = Number(process.env.STEP_SECONDS ?? 90) * 1000;
 
-async function scaleTo(page: Page, replicas: number): Promise<void> {
+/** Scales through the page's own form; retried, as `serverless offline` reloads on edits. */
+async function scaleTo(page: Page, replicas: number, attempts = 3): Promise<void> {
   await page.fill("#replicas", String(replicas));
-  await page.click("#scale-submit");
-  await page
-    .waitForFunction(
-      (n) => document.querySelector("#scale-result")?.textContent?.includes(`set to ${n}`),
-      replicas,
+  for (let attempt = 1; ; attempt++) {
+    await page.click("#scale-submit");
+    // The form says "Scaling…" until the answer, then ✓ or ✗ and why.
+    await page.waitForFunction(
+      () => /^[✓✗]/.test(document.querySelector("#scale-result")?.textContent ?? ""),
+      undefined,
       { timeout: 15_000 },
-    )
-    .catch(async (err: unknown) => {
-      throw new Error(`scaling to ${replicas}: ${await page.textContent("#scale-result")}`, {
-        cause: err,
-      });
-    });
+    );
+    const said = await page.textContent("#scale-result");
+    if (said?.includes(`set to ${replicas}`)) break;
+    if (attempt >= attempts) throw new Error(`scaling to ${replicas}: ${said}`);
+    console.log(`scaling to ${replicas}, attempt ${attempt}: ${said}; retrying`);
+    await page.waitForTimeout(5_000);
+  }
   console.log(`scaled to ${replicas}`);
 }
 
@@ -45,6 +48,8 @@ async function main(): Promise<void> {
     await page.waitForTimeout(STEP_MS);
     // The token field is a password field, but leave it empty in a published picture anyway.
     await page.fill("#token", "");
+    await page.locator("#token").blur();
+    await page.waitForSelector('#connection[data-state="live"]', { timeout: 15_000 });
     await page.screenshot({ path: join(projectRoot, "docs", "dashboard.png"), fullPage: true });
     const phone = await browser.newPage({
       viewport: { width: 390, height: 844 },

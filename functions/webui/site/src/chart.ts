@@ -93,7 +93,7 @@ export class HashChart {
         y: { range: (_u, _min, max) => [0, max > 0 ? Math.ceil(max * 1.15) : 1] },
         workers: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil(max * 1.25))] },
       },
-      // Values follow the cursor in the plot itself; a legend of "--" placeholders is noise.
+      // The legend names the series; live values would read "--" except under a mouse.
       legend: { live: false },
       cursor: { drag: { x: false, y: false } },
     };

@@ -53,15 +53,24 @@ export function nextDelayMs(state: ConnectionState, elapsedMs: number): number {
   return Math.max(0, backoff - elapsedMs);
 }
 
-/** The banner's words. Colour is only a second signal: the text and symbol carry the state. */
-export function statusText(state: ConnectionState, nowMs: number, retryInMs: number): string {
+/**
+ * The banner's words: a live region, so it changes only with the state (a screen reader hears
+ * "connection lost" once, not a countdown). Colour is only a second signal: the words and the
+ * symbol carry the state.
+ */
+export function statusText(state: ConnectionState): string {
   if (state.status === "live") return "● Live";
-  const retry = `retrying in ${Math.max(1, Math.ceil(retryInMs / 1000))} s`;
-  if (state.status === "connecting") {
-    return state.failures === 0 ? "○ Connecting…" : `○ Connecting… (${retry})`;
-  }
-  const age = state.lastOkAt === null ? "" : `, last update ${ageText(nowMs - state.lastOkAt)}`;
-  return `⚠ Connection lost — reconnecting (${retry}${age})`;
+  if (state.status === "connecting") return "○ Connecting…";
+  return "⚠ Connection lost — reconnecting";
+}
+
+/** The line under the banner while not live: when the next try is, and what went wrong. */
+export function detailText(state: ConnectionState, nowMs: number, retryInMs: number): string {
+  if (state.status === "live" || state.failures === 0) return "";
+  const parts = [`retrying in ${Math.max(1, Math.ceil(retryInMs / 1000))} s`];
+  if (state.lastOkAt !== null) parts.push(`last update ${ageText(nowMs - state.lastOkAt)}`);
+  if (state.lastError !== null) parts.push(`last error: ${state.lastError}`);
+  return parts.join(" · ");
 }
 
 export function ageText(ms: number): string {

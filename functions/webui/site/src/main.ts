@@ -1,9 +1,10 @@
-import { type ConfigResult, loadConfig } from "./api";
+import { loadConfig } from "./api";
 import { HashChart } from "./chart";
 import { apiUrl, type SiteConfig } from "./config";
 import {
   type ConnectionState,
   describeError,
+  detailText,
   initialConnection,
   nextDelayMs,
   onFailure,
@@ -22,14 +23,12 @@ let previous: Snapshot | null = null;
 
 function renderConnection(): void {
   const banner = byId("connection");
-  const now = Date.now();
-  const text = statusText(connection, now, retryAt - now);
+  const text = statusText(connection);
+  // Rewriting a live region makes screen readers repeat it: touch it only on a change.
   if (banner.textContent !== text) banner.textContent = text;
   banner.dataset.state = connection.status;
-  byId("connection-detail").textContent =
-    connection.status === "live" || connection.lastError === null
-      ? ""
-      : `last error: ${connection.lastError}`;
+  const now = Date.now();
+  byId("connection-detail").textContent = detailText(connection, now, retryAt - now);
   // Old figures stay readable but dimmed and labelled, rather than vanishing.
   document.body.classList.toggle("stale", connection.status === "reconnecting");
 }
@@ -63,24 +62,31 @@ async function fetchStats(config: SiteConfig): Promise<{ snapshot: Snapshot; raw
 /** One request at a time: the next poll is scheduled only after this one settled. */
 async function poll(config: SiteConfig, chart: HashChart, onFirst: (s: Snapshot) => void) {
   const started = performance.now();
+  let fetched: { snapshot: Snapshot; raw: unknown } | null = null;
   try {
-    const { snapshot, raw } = await fetchStats(config);
+    fetched = await fetchStats(config);
     connection = onSuccess(connection, Date.now());
-    const listsCoins = typeof raw === "object" && raw !== null && "recentCoins" in raw;
-    if (previous === null) onFirst(snapshot);
-    render(snapshot, chart, listsCoins);
   } catch (err) {
     connection = onFailure(connection, describeError(err));
   }
-  const delay = nextDelayMs(connection, performance.now() - started);
-  retryAt = Date.now() + delay;
-  renderConnection();
-  setTimeout(() => void poll(config, chart, onFirst), delay);
+  try {
+    // Outside the catch above: a rendering bug must surface as an error, not pass for an outage.
+    if (fetched) {
+      const { snapshot, raw } = fetched;
+      const listsCoins = typeof raw === "object" && raw !== null && "recentCoins" in raw;
+      if (previous === null) onFirst(snapshot);
+      render(snapshot, chart, listsCoins);
+    }
+  } finally {
+    const delay = nextDelayMs(connection, performance.now() - started);
+    retryAt = Date.now() + delay;
+    renderConnection();
+    setTimeout(() => void poll(config, chart, onFirst), delay);
+  }
 }
 
 async function start(): Promise<void> {
-  const found: ConfigResult = await loadConfig();
-  const config = found.config;
+  const config = await loadConfig();
   byId("api-origin").textContent = config.apiBase === "" ? "this site" : config.apiBase;
   const chart = new HashChart(byId("chart"));
   const scale = setUpScaleForm(config);

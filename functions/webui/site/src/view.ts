@@ -19,7 +19,6 @@ export function renderCounters(snapshot: Snapshot): void {
 
 /** Rows are rebuilt each second: two rows, cheaper than diffing. */
 export function renderLatency(latency: Snapshot["latency"]): void {
-  const body = byId("latency-rows");
   const rows = latencyRows(latency).map((row) => {
     const tr = document.createElement("tr");
     if (row.slowest) tr.className = "slowest";
@@ -33,18 +32,16 @@ export function renderLatency(latency: Snapshot["latency"]): void {
       badge.textContent = "slowest";
       name.append(" ", badge);
     }
-    const bar = document.createElement("td");
-    bar.className = "bar-cell";
-    const meter = document.createElement("span");
-    meter.className = "bar";
-    meter.style.width = `${Math.round(row.share * 100)}%`;
-    meter.setAttribute("aria-hidden", "true");
-    bar.append(meter);
+    // A bar under the name compares the two at a glance; the numbers beside it say the same.
+    const bar = document.createElement("span");
+    bar.className = "bar";
+    bar.style.width = `${Math.round(row.share * 100)}%`;
+    bar.setAttribute("aria-hidden", "true");
+    name.append(bar);
     tr.append(name, cell(formatMs(row.avgMs)), cell(formatMs(row.p95Ms)), cell(count(row.calls)));
-    tr.append(bar);
     return tr;
   });
-  body.replaceChildren(...rows);
+  byId("latency-rows").replaceChildren(...rows);
 }
 
 function cell(text: string): HTMLTableCellElement {

@@ -1,0 +1,137 @@
+/**
+ * The workshop's scaling lesson, measured: hashes/s at 1, 2, 5 and 10 worker replicas with the
+ * original's delays (0.1 s), first with rng's reserved concurrency raised to 10 (linear
+ * scaling expected), then at its default of 1 (the single-threaded rng bottleneck: a plateau
+ * near 10 h/s, rng's latency far above hasher's). Writes bench/results/scaling-<date>.json.
+ *
+ * Run: npm run bench:scaling   (about 3 minutes; starts its own local clouds on free ports)
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  eventually,
+  type LocalCloud,
+  projectRoot,
+  startLocalCloud,
+} from "../tests/support/local-cloud";
+
+const SETTLE_MS = 4_000;
+const WINDOW_SECONDS = Number(process.env.BENCH_WINDOW_SECONDS ?? 12);
+const SCALE_TOKEN = "bench-scale-token-0123456789";
+
+interface Json {
+  workers: { active: number };
+  series: { hashes: number[] };
+  latency: Record<"rng" | "hasher", { avgMs: number | null; p95Ms: number | null }>;
+}
+
+interface Row {
+  rngConcurrency: number;
+  replicas: number;
+  hashesPerSecond: number;
+  perReplica: number;
+  rngAvgMs: number | null;
+  hasherAvgMs: number | null;
+  rngP95Ms: number | null;
+  hasherP95Ms: number | null;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function stats(cloud: LocalCloud): Promise<Json> {
+  const res = await fetch(`${cloud.apiUrl}/json`);
+  const text = await res.text();
+  if (!res.ok) throw new Error(`/json answered ${res.status}: ${text.slice(0, 200)}`);
+  return JSON.parse(text) as Json;
+}
+
+async function scale(cloud: LocalCloud, replicas: number): Promise<void> {
+  const res = await fetch(`${cloud.apiUrl}/workers`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${SCALE_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ replicas }),
+  });
+  if (!res.ok) throw new Error(`scale to ${replicas}: ${res.status} ${await res.text()}`);
+}
+
+async function measure(cloud: LocalCloud, rngConcurrency: number, replicas: number): Promise<Row> {
+  await scale(cloud, replicas);
+  await eventually(
+    async () => ((await stats(cloud)).workers.active === replicas ? true : undefined),
+    30_000,
+    `${replicas} active replicas`,
+  );
+  // Let the new replicas fill a whole window of complete seconds, then read the window.
+  await sleep(SETTLE_MS + WINDOW_SECONDS * 1000);
+  const json = await stats(cloud);
+  const window = json.series.hashes.slice(-WINDOW_SECONDS);
+  const hashesPerSecond = window.reduce((a, b) => a + b, 0) / WINDOW_SECONDS;
+  const row: Row = {
+    rngConcurrency,
+    replicas,
+    hashesPerSecond: Math.round(hashesPerSecond * 100) / 100,
+    perReplica: Math.round((hashesPerSecond / replicas) * 100) / 100,
+    rngAvgMs: json.latency.rng.avgMs,
+    hasherAvgMs: json.latency.hasher.avgMs,
+    rngP95Ms: json.latency.rng.p95Ms,
+    hasherP95Ms: json.latency.hasher.p95Ms,
+  };
+  console.log(JSON.stringify(row));
+  return row;
+}
+
+async function run(rngConcurrency: number, levels: number[]): Promise<Row[]> {
+  const cloud = await startLocalCloud({ RNG_CONCURRENCY: String(rngConcurrency), SCALE_TOKEN });
+  try {
+    const rows: Row[] = [];
+    for (const replicas of levels) rows.push(await measure(cloud, rngConcurrency, replicas));
+    return rows;
+  } finally {
+    await cloud.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const linear = await run(10, [1, 2, 5, 10]);
+  // Latency is averaged over the last minute, so the bottleneck run measures 10 replicas alone.
+  const bottleneck = await run(1, [10]);
+  const base = linear[0]?.hashesPerSecond ?? 0;
+  const ten = linear.find((r) => r.replicas === 10);
+  const plateau = bottleneck[0];
+  const summary = {
+    linearity: linear.map((r) => ({
+      replicas: r.replicas,
+      ratioToLinear: Math.round((r.hashesPerSecond / (base * r.replicas)) * 100) / 100,
+    })),
+    tenReplicasHashesPerSecond: ten?.hashesPerSecond,
+    bottleneckHashesPerSecond: plateau?.hashesPerSecond,
+    bottleneckRngOverHasherLatency:
+      plateau?.rngAvgMs && plateau.hasherAvgMs
+        ? Math.round((plateau.rngAvgMs / plateau.hasherAvgMs) * 10) / 10
+        : null,
+  };
+  const result = {
+    date: new Date().toISOString(),
+    windowSeconds: WINDOW_SECONDS,
+    rows: [...linear, ...bottleneck],
+    summary,
+  };
+  const dir = join(projectRoot, "bench", "results");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `scaling-${result.date.slice(0, 10)}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+
+  console.log("\nrng concurrency | replicas | hashes/s | per replica | rng avg ms | hasher avg ms");
+  for (const r of result.rows) {
+    console.log(
+      `${String(r.rngConcurrency).padStart(15)} | ${String(r.replicas).padStart(8)} | ${r.hashesPerSecond.toFixed(2).padStart(8)} | ${r.perReplica.toFixed(2).padStart(11)} | ${String(r.rngAvgMs).padStart(10)} | ${String(r.hasherAvgMs).padStart(13)}`,
+    );
+  }
+  console.log(`\n${JSON.stringify(summary)}\nwritten to ${file}`);
+}
+
+// CommonJS output (scripts/run-ts.mjs) has no top-level await.
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

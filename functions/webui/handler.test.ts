@@ -1,0 +1,22 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { apiEvent, lambdaContext } from "../shared/fixtures";
+import { unreachableEnv } from "../shared/test-env";
+
+type Handler = typeof import("./handler")["handler"];
+let handler: Handler;
+
+beforeAll(async () => {
+  Object.assign(process.env, unreachableEnv);
+  ({ handler } = await import("./handler"));
+});
+
+describe("webui handler", () => {
+  it("answers 503 JSON quickly, not a hang, when Redis is unreachable", async () => {
+    const started = Date.now();
+    const res = await handler(apiEvent({ path: "/json" }), lambdaContext());
+    expect(res.statusCode).toBe(503);
+    expect(JSON.parse(res.body).error).toMatch(/Redis is unavailable/);
+    expect(res.headers?.["access-control-allow-origin"]).toBe("*");
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
