@@ -11,7 +11,7 @@ const workerEnv = {
 
 describe("config", () => {
   it("has the original's defaults", () => {
-    expect(loadRngConfig({})).toEqual({ delayMs: 100, maxBytes: 1048576 });
+    expect(loadRngConfig({})).toEqual({ delayMs: 100, maxBytes: 1048576, faultMs: 0 });
     const worker = loadWorkerConfig(workerEnv);
     expect(worker.delayMs).toBe(100);
     expect(worker.randomBytes).toBe(32);

@@ -16,6 +16,11 @@ export interface RngConfig {
   delayMs: number;
   /** Largest byte count one request may ask for. */
   maxBytes: number;
+  /**
+   * Fault switch for resilience tests and the workshop (off by default): for this long after
+   * an instance starts, every request answers 500, as a broken rng would.
+   */
+  faultMs: number;
 }
 
 export function loadRngConfig(env: Env): RngConfig {
@@ -26,6 +31,7 @@ export function loadRngConfig(env: Env): RngConfig {
       min: 0,
       max: LAMBDA_BINARY_PAYLOAD_MAX,
     }),
+    faultMs: intSetting(env, "RNG_FAULT_MS", { default: 0, min: 0, max: 15 * ONE_MINUTE_MS }),
   };
 }
 

@@ -1,21 +1,18 @@
-import IORedis from "ioredis";
+import type IORedis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRedisServer } from "../../offline/redis-server";
-import { eventually, type LocalCloud, startLocalCloud } from "../support/local-cloud";
+import { eventually, type LocalCloud } from "../support/local-cloud";
+import { type CloudOnOwnRedis, startCloudOnOwnRedis } from "../support/own-redis";
 import { loggedUnits, sumOfBuckets } from "../support/redis-keys";
 
 // Counting stays exact while Redis misbehaves. Freezing redis-server (SIGSTOP) is the nasty
 // case: commands time out at the client, yet Redis runs them when it wakes, so a flush can be
 // applied although its caller saw an error. Three replicas mine throughout.
-let redisServer: Awaited<ReturnType<typeof startRedisServer>>;
+let setup: CloudOnOwnRedis;
 let redis: IORedis;
 let cloud: LocalCloud;
 
 beforeAll(async () => {
-  redisServer = await startRedisServer({ port: 0 });
-  redis = new IORedis(redisServer.url);
-  cloud = await startLocalCloud({
-    REDIS_URL: redisServer.url,
+  setup = await startCloudOnOwnRedis({
     WORKER_REPLICAS: "3",
     RNG_CONCURRENCY: "10",
     RNG_DELAY_MS: "0",
@@ -24,12 +21,11 @@ beforeAll(async () => {
     WORKER_SLICE_MS: "3000",
     WORKER_LEASE_TTL_MS: "3000",
   });
+  ({ redis, cloud } = setup);
 });
 
 afterAll(async () => {
-  if (cloud?.process.exitCode === null) await cloud.stop();
-  redis?.disconnect();
-  await redisServer?.stop();
+  await setup?.close();
 });
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

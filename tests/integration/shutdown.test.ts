@@ -1,31 +1,27 @@
-import IORedis from "ioredis";
+import type IORedis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRedisServer } from "../../offline/redis-server";
-import { eventually, type LocalCloud, startLocalCloud } from "../support/local-cloud";
+import { eventually, type LocalCloud } from "../support/local-cloud";
 import { portIsClosed } from "../support/net";
+import { type CloudOnOwnRedis, startCloudOnOwnRedis } from "../support/own-redis";
 import { loggedUnits, sumOfBuckets } from "../support/redis-keys";
 
 // Ctrl-C with a Redis the user runs (REDIS_URL): the cloud must leave it running, and every
 // hash the worker computed must be in it, exactly once, in the total and in the buckets.
-let redisServer: Awaited<ReturnType<typeof startRedisServer>>;
+let setup: CloudOnOwnRedis;
 let redis: IORedis;
 let cloud: LocalCloud;
 
 beforeAll(async () => {
-  redisServer = await startRedisServer({ port: 0 });
-  redis = new IORedis(redisServer.url);
-  cloud = await startLocalCloud({
-    REDIS_URL: redisServer.url,
+  setup = await startCloudOnOwnRedis({
     RNG_DELAY_MS: "0",
     HASHER_DELAY_MS: "0",
     WORKER_DELAY_MS: "10",
   });
+  ({ redis, cloud } = setup);
 });
 
 afterAll(async () => {
-  if (cloud?.process.exitCode === null) await cloud.stop();
-  redis?.disconnect();
-  await redisServer?.stop();
+  await setup?.close();
 });
 
 describe("Ctrl-C", () => {
