@@ -43,6 +43,19 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // Load tests (tests/load/): 30 s runs on the real local cloud. Not part of `npm test`
+        // (which excludes this project); `npm run test:load` runs them, and so does CI.
+        test: {
+          name: "load",
+          include: ["tests/load/**/*.test.ts"],
+          environment: "node",
+          env,
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

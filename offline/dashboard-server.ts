@@ -6,6 +6,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
+import { ResponseCache } from "./response-cache";
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -22,6 +23,8 @@ export interface DashboardOptions {
   siteDir: string;
   /** The API (serverless-offline, with its stage), where /json and /workers are forwarded. */
   apiUrl: string;
+  /** How long a /json answer is reused (0: never); see ResponseCache. */
+  jsonCacheMs: number;
   log: (line: string) => void;
 }
 
@@ -31,8 +34,9 @@ export interface DashboardOptions {
  * needs no CORS locally.
  */
 export async function startDashboardServer(options: DashboardOptions) {
+  const json = new ResponseCache(`${options.apiUrl}/json`, options.jsonCacheMs);
   const server = createServer((req, res) => {
-    handle(req, res, options).catch((err: unknown) => {
+    handle(req, res, options, json).catch((err: unknown) => {
       options.log(`request failed: ${err instanceof Error ? err.message : String(err)}`);
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: "dashboard server error" }));
@@ -58,12 +62,27 @@ const API_ROUTES: Record<string, string[]> = {
   "/workers": ["PUT"],
 };
 
-async function handle(req: IncomingMessage, res: ServerResponse, options: DashboardOptions) {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: DashboardOptions,
+  json: ResponseCache,
+) {
   const url = new URL(req.url ?? "/", "http://dashboard");
   const method = req.method ?? "GET";
   const apiMethods = API_ROUTES[url.pathname];
   if (apiMethods) {
     if (!apiMethods.includes(method)) return notAllowed(res, method, apiMethods);
+    if (url.pathname === "/json" && url.search === "" && options.jsonCacheMs > 0) {
+      const answer = await json.get().catch((err: Error) => ({
+        status: 502,
+        headers: { "content-type": "application/json" },
+        body: Buffer.from(JSON.stringify({ error: `API unreachable: ${err.message}` })),
+      }));
+      res.writeHead(answer.status, answer.headers);
+      res.end(method === "HEAD" ? undefined : answer.body);
+      return;
+    }
     forward(req, `${options.apiUrl}${url.pathname}${url.search}`, res);
     return;
   }

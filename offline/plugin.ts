@@ -207,6 +207,7 @@ export class LocalCloudPlugin {
       port: s.dashboardPort,
       siteDir,
       apiUrl: `http://127.0.0.1:${s.httpPort}/${stage}`,
+      jsonCacheMs: s.jsonCacheMs,
       log: this.router.channel("dashboard"),
     });
     this.running.push({ name: "dashboard", stop: dashboard.close });

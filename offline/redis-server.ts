@@ -18,6 +18,11 @@ export interface RedisServerOptions {
   log?: (line: string) => void;
   /** Executable to run; defaults to `redis-server` looked up on PATH. */
   binary?: string;
+  /**
+   * Keep the data in this folder (append-only file, fsync at every write), so that a stop and
+   * a start on the same port keep it, as a real Redis restart does. Tests only; default off.
+   */
+  persistDir?: string;
 }
 
 export interface RunningRedisServer {
@@ -75,10 +80,13 @@ export async function startRedisServer(opts: RedisServerOptions): Promise<Runnin
   }
 }
 
-function serverArgs(port: number): string[] {
+function serverArgs(port: number, persistDir?: string): string[] {
+  const storage = persistDir
+    ? ["--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", persistDir]
+    : ["--save", "", "--appendonly", "no", "--dir", tmpdir()];
   return [
     ...["--port", String(port), "--bind", "127.0.0.1"],
-    ...["--save", "", "--appendonly", "no", "--dir", tmpdir()],
+    ...storage,
     ...["--daemonize", "no", "--loglevel", "warning", "--logfile", ""],
   ];
 }
@@ -89,7 +97,7 @@ async function startOnPort(port: number, opts: RedisServerOptions): Promise<Runn
   const tail: string[] = [];
   // Detached: its own process group, so a terminal's Ctrl-C (SIGINT to the foreground group)
   // does not stop Redis before the workers have flushed their last counts; stop() does.
-  const child = spawn(binary, serverArgs(port), {
+  const child = spawn(binary, serverArgs(port, opts.persistDir), {
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

@@ -129,6 +129,7 @@ export interface LocalCloudSettings {
   bridgePort: number;
   sqsPort: number;
   redisUrl: string | undefined;
+  jsonCacheMs: number;
   httpPort: number;
   lambdaPort: number;
 }
@@ -137,6 +138,16 @@ function port(name: string, value: unknown): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 65_535) {
     throw new TemplateError(`${name} must be a TCP port (1-65535), got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+function cacheMs(value: unknown): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 1_000) {
+    throw new TemplateError(
+      `JSON_CACHE_MS must be from 0 to 1000 ms, got ${JSON.stringify(value)}`,
+    );
   }
   return n;
 }
@@ -155,6 +166,7 @@ export function localCloudSettings(
     bridgePort: port("BRIDGE_PORT", local.bridgePort ?? 8079),
     sqsPort: port("SQS_PORT", local.sqsPort ?? 9324),
     redisUrl,
+    jsonCacheMs: cacheMs(local.jsonCacheMs ?? 250),
     httpPort: port("API_PORT", offline.httpPort ?? 3000),
     lambdaPort: port("LAMBDA_PORT", offline.lambdaPort ?? 3002),
   };

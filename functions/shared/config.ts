@@ -204,6 +204,8 @@ export interface WebuiConfig {
   seriesSeconds: number;
   /** Seconds a bucket may still be growing: workers flush about once a second. */
   seriesLagSeconds: number;
+  /** How long an instance reuses its last answer: /json costs O(window) Redis reads. */
+  cacheMs: number;
 }
 
 export function loadWebuiConfig(env: Env): WebuiConfig {
@@ -212,5 +214,6 @@ export function loadWebuiConfig(env: Env): WebuiConfig {
     ...loadReplicaLimits(env),
     seriesSeconds: intSetting(env, "SERIES_SECONDS", { default: 300, min: 1, max: 3_600 }),
     seriesLagSeconds: intSetting(env, "SERIES_LAG_SECONDS", { default: 2, min: 0, max: 60 }),
+    cacheMs: intSetting(env, "JSON_CACHE_MS", { default: 250, min: 0, max: 1_000 }),
   };
 }

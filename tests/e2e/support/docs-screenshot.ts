@@ -4,6 +4,7 @@
 // about 5 minutes. Run it (Node 20 cannot load .ts, so esbuild bundles it first):
 //   npx esbuild tests/e2e/support/docs-screenshot.ts --bundle --platform=node --packages=external \
 //     --outfile=node_modules/.cache/docs-screenshot.cjs && node node_modules/.cache/docs-screenshot.cjs
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { projectRoot, startLocalCloud } from "../../support/local-cloud";
@@ -64,6 +65,8 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await cloud.stop();
+    // For when the picture shows something odd: what the cloud said meanwhile.
+    await writeFile(join(ARTIFACTS, "docs-screenshot-cloud.log"), `${cloud.output.join("\n")}\n`);
   }
 }
 

@@ -1,0 +1,36 @@
+import { execFile } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { projectRoot } from "../support/local-cloud";
+
+// `npm run bench` is not part of the test suite (it takes minutes and wants a quiet machine);
+// its 10-second mode is, so that the benchmark keeps working. No figure is asserted here.
+describe("npm run bench -- --quick", () => {
+  it("measures every figure and writes its JSON", async () => {
+    const file = join(projectRoot, "test-results", "bench-quick.json");
+    rmSync(file, { force: true });
+    await promisify(execFile)(process.execPath, ["scripts/run-ts.mjs", "bench/run.ts", "--quick"], {
+      cwd: projectRoot,
+      timeout: 120_000,
+    });
+    const result = JSON.parse(readFileSync(file, "utf8"));
+    expect(result.mode).toBe("quick");
+    expect(result.startupToFirstHashMs).toBeGreaterThan(0);
+    expect(Object.keys(result.latency)).toHaveLength(5);
+    for (const byConcurrency of Object.values(result.latency) as Record<
+      string,
+      { requests: number; errors: number }
+    >[]) {
+      for (const run of Object.values(byConcurrency)) {
+        expect(run.requests).toBeGreaterThan(0);
+        expect(run.errors).toBe(0);
+      }
+    }
+    expect(result.hashesPerSecond.replicas1).toBeGreaterThan(0);
+    expect(result.hashesPerSecond.replicas4).toBeGreaterThan(0);
+    expect(result.peakRssMiB).toBeGreaterThan(0);
+    expect(result.goals.length).toBeGreaterThan(6);
+  }, 150_000);
+});

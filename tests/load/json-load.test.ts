@@ -1,0 +1,55 @@
+import IORedis from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalCloud, startLocalCloud } from "../support/local-cloud";
+import { type LoadReport, runLoad } from "../support/load";
+
+// /json at 64 concurrent clients for 30 s through the dashboard server (which forwards to the
+// webui function, which reads Redis through the bridge), with one worker mining meanwhile.
+// Zero errors allowed; the cloud's and Redis's resident memory may grow less than 20 %.
+const CONCURRENCY = 64;
+const DURATION_MS = 30_000;
+let cloud: LocalCloud;
+let redisPid: number;
+
+beforeAll(async () => {
+  // Every part shares 2 cores here (64 Lambda instances, the bridge, Redis, the dashboard), so
+  // a /json call can wait seconds for CPU; the default 2 s Redis deadline, meant to fail fast
+  // when Redis is down, would turn that queueing into 503s (see docs/reliability.md).
+  cloud = await startLocalCloud({ REDIS_TIMEOUT_MS: "15000" });
+  const redis = new IORedis(cloud.redisPort, "127.0.0.1");
+  redisPid = Number(/process_id:(\d+)/.exec(await redis.info("server"))?.[1]);
+  redis.disconnect();
+});
+
+afterAll(async () => {
+  if (cloud?.process.exitCode === null) await cloud.stop();
+});
+
+const checkJson = (res: Response, body: ArrayBuffer): string | undefined => {
+  if (res.status !== 200) return `HTTP ${res.status}: ${Buffer.from(body).toString().slice(0, 120)}`;
+  const stats = JSON.parse(Buffer.from(body).toString("utf8")) as { hashes?: unknown };
+  return typeof stats.hashes === "number" ? undefined : "no numeric hashes";
+};
+
+const describeRun = (report: LoadReport) => JSON.stringify(report);
+
+describe(`/json under load (${CONCURRENCY} concurrent, ${DURATION_MS / 1000} s)`, () => {
+  it("answers every request, with bounded memory", async () => {
+    const options = {
+      url: `${cloud.dashboardUrl}/json`,
+      concurrency: CONCURRENCY,
+      check: checkJson,
+      watch: { cloud: cloud.process.pid ?? 0, redis: redisPid },
+    };
+    // A short warm-up first: instances start and code is compiled, which is not growth.
+    const warmup = await runLoad({ ...options, durationMs: 10_000 });
+    console.log(`json warm-up: ${describeRun(warmup)}`);
+    const report = await runLoad({ ...options, durationMs: DURATION_MS });
+    console.log(`json load: ${describeRun(report)}`);
+    expect(warmup.errors).toBe(0);
+    expect(report.failures).toEqual([]);
+    expect(report.errors).toBe(0);
+    expect(report.requests).toBeGreaterThan(DURATION_MS / 1000);
+    for (const memory of Object.values(report.memory)) expect(memory.growth).toBeLessThan(0.2);
+  });
+});
