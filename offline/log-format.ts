@@ -35,6 +35,12 @@ function fieldText(fields: Record<string, unknown>): string {
   return parts.length > 0 ? `  ${parts.join(" ")}` : "";
 }
 
+/** True for serverless-offline's per-request notices (and its blank spacer lines). */
+export function isOfflineNoise(text: string): boolean {
+  const line = text.trim();
+  return line === "" || OFFLINE_NOISE.some((pattern) => pattern.test(line));
+}
+
 /** A function's structured log line (functions/shared/log.ts), or undefined if not one. */
 function structured(line: string): Formatted | undefined {
   if (!line.startsWith("{")) return undefined;
@@ -54,7 +60,7 @@ export function classify(rawLine: string, fallbackSource: string): Formatted | u
   if (line.trim() === "") return undefined;
   const fromFunction = structured(line.trim());
   if (fromFunction) return fromFunction;
-  if (OFFLINE_NOISE.some((pattern) => pattern.test(line.trim()))) return undefined;
+  if (isOfflineNoise(line)) return undefined;
   return { source: fallbackSource, text: line };
 }
 

@@ -1,13 +1,16 @@
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import IORedis from "ioredis";
 import { keys } from "../functions/shared/keys";
 import { startBridge } from "./bridge";
-import { gateInstances } from "./concurrency";
 import { startDashboardServer } from "./dashboard-server";
 import { lambdaInvoker } from "./invoke";
 import { LogRouter } from "./log-router";
+import {
+  enforceReservedConcurrency,
+  type PluginUtils,
+  quietRequestNotices,
+} from "./offline-internals";
 import { startRedisServer } from "./redis-server";
 import { buildSite } from "./site-build";
 import { type CreatedQueue, createQueuesFromTemplate, startSqsEmulator } from "./sqs-emulator";
@@ -57,7 +60,11 @@ export class LocalCloudPlugin {
   private queues = new Map<string, CreatedQueue>();
   private sqsClient: SQSClient | undefined;
 
-  constructor(private readonly serverless: Serverless) {
+  constructor(
+    private readonly serverless: Serverless,
+    _options: unknown,
+    private readonly utils: PluginUtils,
+  ) {
     this.hooks = {
       "before:offline:start:init": () => this.failingCleanly(() => this.startInfrastructure()),
       "before:offline:start:ready": () => this.failingCleanly(() => this.startEventSources()),
@@ -89,6 +96,10 @@ export class LocalCloudPlugin {
     // From the process start, so the figure includes bundling the functions.
     this.startedAt = Date.now() - process.uptime() * 1000;
     this.router.install();
+    // Until serverless-offline listens for Ctrl-C (once ready), a signal stops what we started:
+    // redis-server runs in its own process group and would otherwise outlive us.
+    process.once("SIGINT", this.abortStart);
+    process.once("SIGTERM", this.abortStart);
     // The SDK warns that Node 20 support ends in 2027, once per process and worker thread.
     // Lambda runs Node 22; locally the warning is noise on every start (and copied to functions).
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -133,27 +144,10 @@ export class LocalCloudPlugin {
     this.router.channel("sqs")(`fauxqs ready on ${sqs.endpoint}; queues: ${names || "none"}`);
 
     this.wireEnvironment(sqs.endpoint);
-    await this.enforceReservedConcurrency();
-  }
-
-  /** Makes serverless-offline honour `reservedConcurrency` (see concurrency.ts for why and how). */
-  private async enforceReservedConcurrency(): Promise<void> {
-    const limits = new Map<string, number>();
-    for (const [key, definition] of Object.entries(this.serverless.service.functions)) {
-      if (definition.reservedConcurrency === undefined) continue;
-      limits.set(definition.name ?? key, Number(definition.reservedConcurrency));
-    }
-    if (limits.size === 0) return;
-    // The same module instance serverless-offline loaded (ESM caches by URL), so patching its
-    // prototype affects the instances it creates.
-    const entry = require.resolve("serverless-offline");
-    const url = pathToFileURL(join(dirname(entry), "lambda", "LambdaFunction.js")).href;
-    const { default: LambdaFunction } = (await import(url)) as {
-      default: { prototype: Parameters<typeof gateInstances>[0] };
-    };
-    gateInstances(LambdaFunction.prototype, limits);
-    const list = [...limits].map(([name, limit]) => `${name} ${limit}`).join(", ");
-    this.say(`reserved concurrency: ${list} (calls over a limit wait for a free instance)`);
+    const limits = await enforceReservedConcurrency(service.functions);
+    if (limits)
+      this.say(`reserved concurrency: ${limits} (calls over a limit wait for a free instance)`);
+    await quietRequestNotices(this.utils);
   }
 
   /** Gives the functions what AWS would: resolved queue references, an SQS endpoint, credentials. */
@@ -171,7 +165,16 @@ export class LocalCloudPlugin {
     }
   }
 
+  private readonly abortStart = (): void => {
+    this.say("interrupted while starting; stopping what was started");
+    void Promise.allSettled([...this.running].reverse().map((c) => c.stop())).then(() =>
+      process.exit(130),
+    );
+  };
+
   private async startEventSources(): Promise<void> {
+    process.off("SIGINT", this.abortStart);
+    process.off("SIGTERM", this.abortStart);
     const { service } = this.serverless;
     const s = this.settings;
     const invoke = lambdaInvoker(s.lambdaPort, service.provider.region);

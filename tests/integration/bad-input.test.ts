@@ -149,7 +149,7 @@ describe("bad input never gets a 5xx or a crash", () => {
       expectClear4xx(await put('{"replicas":1}', authorization), 401);
     }
     const stats = await probe(`${cloud.apiUrl}/json`);
-    expect((stats.json?.workers as { desired: number }).desired).toBe(1);
+    expect(stats.json?.workers).toMatchObject({ desired: 1 });
   });
 
   it("malformed tickets (not JSON, unknown replica, wrong shape) reach the DLQ and stop there", async () => {

@@ -34,14 +34,14 @@ describe("rng failing for a while (RNG_FAULT_MS)", () => {
     const remainingMs = Number(/failing for (\d+) ms more/.exec(String(injected.json?.error))?.[1]);
     const windowEndsAt = Date.now() + remainingMs;
     await eventually(
-      async () => (cloud.output.some((l) => /mining call failed; backing off/.test(l)) || undefined),
+      async () => cloud.output.some((l) => /mining call failed; backing off/.test(l)) || undefined,
       15_000,
       "the worker to back off",
     );
     expect(await hashes()).toBe(0);
 
     await eventually(
-      async () => (cloud.output.some((l) => /mining resumed/.test(l)) || undefined),
+      async () => cloud.output.some((l) => /mining resumed/.test(l)) || undefined,
       FAULT_MS + MAX_BACKOFF_MS + 10_000,
       "mining to resume",
     );

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalCloud, startLocalCloud } from "../support/local-cloud";
 import { runLoad } from "../support/load";
+import { type LocalCloud, startLocalCloud } from "../support/local-cloud";
 
 // rng at 32 concurrent clients for 30 s, asking for 32 bytes as the worker does, with the
 // original's 0.1 s delay and the workshop's "fixed" concurrency of 10 (RNG_CONCURRENCY), so
@@ -19,7 +19,8 @@ afterAll(async () => {
 });
 
 const checkBytes = (res: Response, body: ArrayBuffer): string | undefined => {
-  if (res.status !== 200) return `HTTP ${res.status}: ${Buffer.from(body).toString().slice(0, 120)}`;
+  if (res.status !== 200)
+    return `HTTP ${res.status}: ${Buffer.from(body).toString().slice(0, 120)}`;
   return body.byteLength === 32 ? undefined : `${body.byteLength} bytes instead of 32`;
 };
 

@@ -15,7 +15,10 @@ export async function probe(url: string, init: RequestInit = {}): Promise<Probe>
   let json: Record<string, unknown> | undefined;
   try {
     const parsed: unknown = JSON.parse(text);
-    json = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
+    json =
+      typeof parsed === "object" && parsed !== null
+        ? (parsed as Record<string, unknown>)
+        : undefined;
   } catch {
     json = undefined;
   }

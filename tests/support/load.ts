@@ -105,7 +105,11 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
     errors,
     failures,
     perSecond: Math.round(latencies.length / elapsedS),
-    latencyMs: { p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1) ?? 0 },
+    latencyMs: {
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
+      max: sorted.at(-1) ?? 0,
+    },
     memory,
   };
 }
