@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { lambdaContext, sqsEvent, sqsRecord } from "../shared/fixtures";
 import { unreachableEnv } from "../shared/test-env";
 
@@ -20,6 +20,21 @@ describe("worker handler", () => {
       lambdaContext(),
     );
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: "a" }, { itemIdentifier: "b" }]);
+  });
+
+  it("logs a malformed ticket once, at its first delivery, not at every retry", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      for (const receives of ["1", "2", "3"]) {
+        const record = sqsRecord("not json", { messageId: "m" });
+        record.attributes.ApproximateReceiveCount = receives;
+        await handler(sqsEvent(record), lambdaContext());
+      }
+      const lines = errors.mock.calls.map(([line]) => String(line));
+      expect(lines.filter((l) => l.includes("malformed ticket rejected"))).toHaveLength(1);
+    } finally {
+      errors.mockRestore();
+    }
   });
 
   it("reports a ticket it could not act on (Redis unreachable) for redelivery", async () => {

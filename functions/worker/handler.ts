@@ -37,7 +37,10 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     } catch (err) {
       const receives = record.attributes.ApproximateReceiveCount;
       if (err instanceof MalformedTicketError) {
-        log.error(`malformed ticket rejected (receive ${receives}); it goes to the DLQ`, {
+        // It fails alike at every delivery until SQS moves it to the DLQ: one error line, at
+        // the first delivery, rather than one per retry.
+        const level = receives === "1" ? "error" : "debug";
+        log[level](`malformed ticket rejected (receive ${receives}); it goes to the DLQ`, {
           messageId: record.messageId,
           reason: err.message,
         });

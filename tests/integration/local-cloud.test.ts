@@ -180,9 +180,8 @@ describe("the local cloud (npm start)", () => {
       "the poison ticket in the DLQ",
     );
     expect(dead.Body).toBe("not json");
-    expect(
-      cloud.output.filter((l) => l.includes("malformed ticket rejected")).length,
-    ).toBeGreaterThanOrEqual(2);
+    // Logged once, at its first delivery, though it was delivered WORKER_MAX_RECEIVES times.
+    expect(cloud.output.filter((l) => l.includes("malformed ticket rejected"))).toHaveLength(1);
   });
 
   it("Ctrl-C stops every process it started within 3 seconds", async () => {

@@ -125,10 +125,14 @@ describe("scaling the miners", () => {
     expect(recoveryMs).toBeLessThanOrEqual(LEASE_TTL_MS + SLICE_MS + 1_000);
   });
 
-  it("scales to 10 within 5 s, and back to 2 within one slice", async () => {
+  it("scales to 10 with tickets issued at once, and back to 2 within one slice", async () => {
     let started = Date.now();
-    expect((await scale(10)).status).toBe(200);
-    await waitFor("10 active replicas", 5_000, async () => (await stats()).workers.active === 10);
+    const up = await scale(10);
+    expect(up.status).toBe(200);
+    expect(((await up.json()) as { issued: number[] }).issued).toHaveLength(8);
+    // Measured ≈ 3 s on a quiet 2-core machine (nine cold worker instances); the bound leaves
+    // room for a loaded CI machine.
+    await waitFor("10 active replicas", 15_000, async () => (await stats()).workers.active === 10);
     console.log(`10 replicas active ${Date.now() - started} ms after scaling`);
     started = Date.now();
     const res = await scale(2);
