@@ -13,8 +13,8 @@ import {
 
 /** The two functions a miner calls; HTTP in production, anything in tests. */
 export interface MiningPorts {
-  random(count: number): Promise<Uint8Array<ArrayBuffer>>;
-  hash(bytes: Uint8Array<ArrayBuffer>): Promise<string>;
+  random(count: number): Promise<Uint8Array>;
+  hash(bytes: Uint8Array): Promise<string>;
 }
 
 export interface Clock {
