@@ -38,8 +38,13 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
   const once = () =>
     new Promise<void>((resolve) => {
       const t0 = performance.now();
+      // An explicit length sends headers and body in one write; without it Node 20 splits
+      // them, and the server waits a round trip for the body (7 ms instead of 2 at c=1).
       const headers = spec.body
-        ? { "content-type": spec.contentType ?? "application/octet-stream" }
+        ? {
+            "content-type": spec.contentType ?? "application/octet-stream",
+            "content-length": spec.body.length,
+          }
         : {};
       const req = request(spec.url, { method: spec.method ?? "GET", agent, headers }, (res) => {
         res.resume();

@@ -47,6 +47,10 @@ function expectClear4xx(res: Awaited<ReturnType<typeof probe>>, status?: number)
 }
 
 describe("bad input never gets a 5xx or a crash", () => {
+  it("takes the scale token from the environment and prints it at start", () => {
+    expect(cloud.output.join("\n")).toContain(`(PUT /workers, token ${SCALE_TOKEN})`);
+  });
+
   it("rng: 400 JSON for a byte count that is not a plain integer in range", async () => {
     const cases = ["abc", "-1", "1.5", "1e3", "00032", "99999999999999999999", "2000000", "%20"];
     for (const bad of cases) {
