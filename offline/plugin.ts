@@ -134,7 +134,7 @@ export class LocalCloudPlugin {
       log: this.router.channel("bridge"),
     });
     this.running.push({ name: "bridge", stop: bridge.close });
-    this.router.channel("bridge")(`Upstash REST bridge ready on ${bridge.url}`);
+    this.router.channel("bridge")(`Upstash REST bridge ready on ${bridge.url} (token ${token})`);
 
     const sqs = await startSqsEmulator({ port: s.sqsPort, log: this.router.channel("sqs") });
     this.running.push({ name: "sqs", stop: sqs.stop });

@@ -21,6 +21,8 @@ if (!counts) {
 const serious = (counts.high ?? 0) + (counts.critical ?? 0);
 console.log(`audit: runtime dependencies: ${JSON.stringify(counts)}`);
 if (serious > 0) {
-  console.error(`audit: ${serious} high or critical finding(s); run \`npm audit --omit=dev\` for details`);
+  console.error(
+    `audit: ${serious} high or critical finding(s); run \`npm audit --omit=dev\` for details`,
+  );
   process.exit(1);
 }

@@ -4,16 +4,14 @@
  * with the API's URL in config.json, starts the workers, and prints the URLs.
  */
 import { join } from "node:path";
-import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { requireDocker, requireLocalStack, run, say } from "./preflight";
 import { localS3, uploadSite } from "./site";
 import {
   apiUrl,
-  functionName,
+  kickSupervisor,
   localStackEndpoint,
   pathStyleSiteUrl,
   projectRoot,
-  REGION,
   SITE_BUCKET,
   STAGE,
   websiteUrl,
@@ -50,14 +48,7 @@ export async function main(): Promise<void> {
 
   // The schedule fires within a minute; one kick starts the workers now, as `npm start` does.
   say("starting the workers (one supervisor run)");
-  const lambda = new LambdaClient({
-    endpoint,
-    region: REGION,
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
-  await lambda.send(
-    new InvokeCommand({ FunctionName: functionName("supervisor"), InvocationType: "Event" }),
-  );
+  await kickSupervisor(endpoint);
 
   say("deployed:");
   say(`  dashboard   ${websiteUrl(endpoint)}`);

@@ -4,10 +4,9 @@
  * (S3 website, reached without DNS) answers with its API config. Exits non-zero on the first
  * failure, naming it.
  */
-import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { requireDocker, requireLocalStack, say } from "./preflight";
 import { checkHasher, checkHashesRise, checkRng, checkSite } from "./smoke-checks";
-import { apiUrl, functionName, localStackEndpoint, REGION, websiteHost } from "./stack";
+import { apiUrl, kickSupervisor, localStackEndpoint, websiteHost } from "./stack";
 
 /** A first call may wait for a Lambda container to start. */
 const COLD_START_MS = 60_000;
@@ -29,14 +28,7 @@ export async function main(): Promise<void> {
   say(`✓ hasher: the digest of 64 random bytes matches sha256 (${Date.now() - started} ms)`);
 
   // A ticket may have failed while rng was cold; a supervisor run issues a fresh one now.
-  const lambda = new LambdaClient({
-    endpoint,
-    region: REGION,
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
-  await lambda.send(
-    new InvokeCommand({ FunctionName: functionName("supervisor"), InvocationType: "Event" }),
-  );
+  await kickSupervisor(endpoint);
   say(`waiting up to ${RISE_WITHIN_MS / 1000} s for the hash counter to rise`);
   const rise = await checkHashesRise(api, {
     timeoutMs: RISE_WITHIN_MS,

@@ -4,6 +4,7 @@
  * tests (tests/integration/) check that they do.
  */
 import { join } from "node:path";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 
 export const projectRoot = join(__dirname, "..", "..");
 export const composeDir = join(projectRoot, "localstack");
@@ -65,4 +66,19 @@ export function composeFiles(env: NodeJS.ProcessEnv = process.env): string[] {
   const files = [join(composeDir, "docker-compose.yml")];
   if (env.LOCALSTACK_AUTH_TOKEN) files.push(join(composeDir, "docker-compose.auth.yml"));
   return files;
+}
+
+/**
+ * Runs the supervisor once, asynchronously: it tickets the wanted worker replicas now rather
+ * than at the schedule's next minute (as `npm start` does locally).
+ */
+export async function kickSupervisor(endpoint: string): Promise<void> {
+  const lambda = new LambdaClient({
+    endpoint,
+    region: REGION,
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  });
+  await lambda.send(
+    new InvokeCommand({ FunctionName: functionName("supervisor"), InvocationType: "Event" }),
+  );
 }

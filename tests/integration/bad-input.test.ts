@@ -1,13 +1,9 @@
 import { createHash } from "node:crypto";
-import {
-  GetQueueUrlCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
+import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probe, serverErrors } from "../support/http-probe";
 import { eventually, type LocalCloud, startLocalCloud } from "../support/local-cloud";
+import { cloudSqs, DEAD_LETTER_QUEUE, TICKET_QUEUE } from "../support/sqs";
 
 // Bad input over HTTP and SQS against the real local cloud: each case must get a clear 4xx
 // JSON error (or, where the input is valid after all, the right answer), never a 5xx or a
@@ -47,8 +43,11 @@ function expectClear4xx(res: Awaited<ReturnType<typeof probe>>, status?: number)
 }
 
 describe("bad input never gets a 5xx or a crash", () => {
-  it("takes the scale token from the environment and prints it at start", () => {
+  it("takes the tokens from the environment (or safe local defaults) and prints them at start", () => {
     expect(cloud.output.join("\n")).toContain(`(PUT /workers, token ${SCALE_TOKEN})`);
+    expect(cloud.output.join("\n")).toMatch(
+      /bridge\s+\| Upstash REST bridge ready on \S+ \(token dockercoins-local-token\)/,
+    );
   });
 
   it("rng: 400 JSON for a byte count that is not a plain integer in range", async () => {
@@ -157,13 +156,7 @@ describe("bad input never gets a 5xx or a crash", () => {
   });
 
   it("malformed tickets (not JSON, unknown replica, wrong shape) reach the DLQ and stop there", async () => {
-    const sqs = new SQSClient({
-      endpoint: cloud.sqsEndpoint,
-      region: "us-east-1",
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    });
-    const url = async (name: string) =>
-      (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
+    const sqs = cloudSqs(cloud);
     const poison = [
       "{not json",
       JSON.stringify({ replica: 999, id: "unknown-replica" }),
@@ -171,15 +164,12 @@ describe("bad input never gets a 5xx or a crash", () => {
       JSON.stringify([0, "array"]),
       JSON.stringify({ replica: "0", id: "string-replica" }),
     ];
-    const queueUrl = await url("dockercoins-dev-worker-tickets");
-    for (const body of poison) {
-      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
-    }
-    const dlqUrl = await url("dockercoins-dev-worker-tickets-dlq");
+    for (const body of poison) await sqs.send(TICKET_QUEUE, body);
+    const dlqUrl = await sqs.queueUrl(DEAD_LETTER_QUEUE);
     const dead = new Set<string>();
     await eventually(
       async () => {
-        const out = await sqs.send(
+        const out = await sqs.client.send(
           new ReceiveMessageCommand({
             QueueUrl: dlqUrl,
             WaitTimeSeconds: 1,
@@ -200,7 +190,7 @@ describe("bad input never gets a 5xx or a crash", () => {
     expect(settled).toBe(poison.length);
     await new Promise((resolve) => setTimeout(resolve, 4_000)); // > the visibility timeout
     expect(rejections()).toBe(settled);
-    sqs.destroy();
+    sqs.client.destroy();
   });
 
   it("keeps answering afterwards, and no function answered 5xx or crashed", async () => {

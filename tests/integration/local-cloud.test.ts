@@ -1,14 +1,10 @@
 import { createHash } from "node:crypto";
-import {
-  GetQueueUrlCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
+import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, LOCAL_TOKEN, type LocalCloud, startLocalCloud } from "../support/local-cloud";
 import { portIsClosed } from "../support/net";
+import { cloudSqs, DEAD_LETTER_QUEUE, TICKET_QUEUE } from "../support/sqs";
 
 // The whole flow on the real local cloud: serverless-offline, redis-server, the bridge, fauxqs.
 // Delays are shortened so that coins appear within seconds; the DLQ settings make a poison
@@ -155,23 +151,12 @@ describe("the local cloud (npm start)", () => {
   });
 
   it("a ticket that always fails ends in the dead-letter queue", async () => {
-    const sqs = new SQSClient({
-      endpoint: cloud.sqsEndpoint,
-      region: "us-east-1",
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    });
-    const url = async (name: string) =>
-      (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
-    await sqs.send(
-      new SendMessageCommand({
-        QueueUrl: await url("dockercoins-dev-worker-tickets"),
-        MessageBody: "not json",
-      }),
-    );
-    const dlqUrl = await url("dockercoins-dev-worker-tickets-dlq");
+    const sqs = cloudSqs(cloud);
+    await sqs.send(TICKET_QUEUE, "not json");
+    const dlqUrl = await sqs.queueUrl(DEAD_LETTER_QUEUE);
     const dead = await eventually(
       async () => {
-        const out = await sqs.send(
+        const out = await sqs.client.send(
           new ReceiveMessageCommand({ QueueUrl: dlqUrl, WaitTimeSeconds: 1 }),
         );
         return out.Messages?.find((m) => m.Body === "not json");

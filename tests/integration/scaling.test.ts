@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, LOCAL_TOKEN, type LocalCloud, startLocalCloud } from "../support/local-cloud";
+import { cloudSqs, TICKET_QUEUE } from "../support/sqs";
 import { startWorkerProcess } from "../support/worker-process";
 
 // Scaling on the real local cloud, with the original's delays (0.1 s) and rng's concurrency
@@ -63,14 +63,7 @@ const waitFor = (what: string, timeoutMs: number, check: () => Promise<boolean>)
 describe("scaling the miners", () => {
   it("a duplicate ticket does not double the rate", async () => {
     await waitFor("one replica mining", 20_000, async () => (await rateOver(5)) > 2);
-    const sqs = new SQSClient({
-      endpoint: cloud.sqsEndpoint,
-      region: "us-east-1",
-      credentials: { accessKeyId: "t", secretAccessKey: "t" },
-    });
-    const { QueueUrl } = await sqs.send(
-      new GetQueueUrlCommand({ QueueName: "dockercoins-dev-worker-tickets" }),
-    );
+    const sqs = cloudSqs(cloud);
     // Duplicates of whatever ticket replica 0 holds now (a lease while it mines, a ticket in between).
     for (let i = 0; i < 6; i += 1) {
       const [lease, ticket] = (await redis.mget("workers:lease:0", "workers:ticket:0")) as (
@@ -78,9 +71,7 @@ describe("scaling the miners", () => {
         | null
       )[];
       const id = ticket ?? lease ?? "none";
-      await sqs.send(
-        new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify({ replica: 0, id }) }),
-      );
+      await sqs.send(TICKET_QUEUE, JSON.stringify({ replica: 0, id }));
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     await new Promise((resolve) => setTimeout(resolve, 4_000));
