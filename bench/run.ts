@@ -14,6 +14,7 @@ import {
   projectRoot,
   startLocalCloud,
 } from "../tests/support/local-cloud";
+import { BENCH_SCALE_TOKEN, readJson, scaleAndWait, sleep } from "./cloud";
 import { type LoadResult, type LoadSpec, medianOf } from "./load";
 
 const quick = process.argv.includes("--quick");
@@ -22,35 +23,12 @@ const WINDOW_MS = quick ? 500 : 3_000;
 const WARM_UP_MS = quick ? 200 : 1_000;
 const RUNS = quick ? 1 : 3;
 const REPLICA_LEVELS = quick ? [1, 4] : [1, 4, 8];
-const SCALE_TOKEN = "bench-scale-token-0123456789";
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function json(
-  cloud: LocalCloud,
-): Promise<{ hashes: number; now: number; workers: { active: number } }> {
-  const res = await fetch(`${cloud.apiUrl}/json`);
-  if (!res.ok) throw new Error(`/json answered ${res.status}`);
-  return (await res.json()) as { hashes: number; now: number; workers: { active: number } };
-}
-
-async function scale(cloud: LocalCloud, replicas: number): Promise<void> {
-  const res = await fetch(`${cloud.apiUrl}/workers`, {
-    method: "PUT",
-    headers: { authorization: `Bearer ${SCALE_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify({ replicas }),
-  });
-  if (!res.ok) throw new Error(`scale to ${replicas}: ${res.status}`);
-  await eventually(
-    async () => ((await json(cloud)).workers.active === replicas ? true : undefined),
-    30_000,
-    `${replicas} replicas`,
-  );
-}
+type Json = { hashes: number; now: number; workers: { active: number } };
+const json = (cloud: LocalCloud) => readJson<Json>(cloud);
 
 /** End-to-end hashes/s: the growth of `hashes` over fixed windows, median of RUNS. */
 async function hashRate(cloud: LocalCloud, replicas: number): Promise<number> {
-  await scale(cloud, replicas);
+  await scaleAndWait(cloud, replicas);
   await sleep(WARM_UP_MS * 2);
   const rates: number[] = [];
   for (let i = 0; i < RUNS; i += 1) {
@@ -98,7 +76,7 @@ async function main(): Promise<void> {
     HASHER_DELAY_MS: "0",
     WORKER_DELAY_MS: "0",
     RNG_CONCURRENCY: "10",
-    SCALE_TOKEN,
+    SCALE_TOKEN: BENCH_SCALE_TOKEN,
     LOG_LEVEL: "warn",
   });
   let peakRss = 0;
@@ -114,7 +92,7 @@ async function main(): Promise<void> {
       "a first hash",
     );
     const startupToFirstHashMs = Date.now() - started;
-    await scale(cloud, 0);
+    await scaleAndWait(cloud, 0);
 
     const body32 = Buffer.alloc(32, 7);
     const endpoints: [string, Omit<LoadSpec, "concurrency" | "durationMs">][] = [

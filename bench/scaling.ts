@@ -8,16 +8,11 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  eventually,
-  type LocalCloud,
-  projectRoot,
-  startLocalCloud,
-} from "../tests/support/local-cloud";
+import { type LocalCloud, projectRoot, startLocalCloud } from "../tests/support/local-cloud";
+import { BENCH_SCALE_TOKEN, readJson, scaleAndWait, sleep } from "./cloud";
 
 const SETTLE_MS = 4_000;
 const WINDOW_SECONDS = Number(process.env.BENCH_WINDOW_SECONDS ?? 12);
-const SCALE_TOKEN = "bench-scale-token-0123456789";
 
 interface Json {
   workers: { active: number };
@@ -36,31 +31,10 @@ interface Row {
   hasherP95Ms: number | null;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function stats(cloud: LocalCloud): Promise<Json> {
-  const res = await fetch(`${cloud.apiUrl}/json`);
-  const text = await res.text();
-  if (!res.ok) throw new Error(`/json answered ${res.status}: ${text.slice(0, 200)}`);
-  return JSON.parse(text) as Json;
-}
-
-async function scale(cloud: LocalCloud, replicas: number): Promise<void> {
-  const res = await fetch(`${cloud.apiUrl}/workers`, {
-    method: "PUT",
-    headers: { authorization: `Bearer ${SCALE_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify({ replicas }),
-  });
-  if (!res.ok) throw new Error(`scale to ${replicas}: ${res.status} ${await res.text()}`);
-}
+const stats = (cloud: LocalCloud) => readJson<Json>(cloud);
 
 async function measure(cloud: LocalCloud, rngConcurrency: number, replicas: number): Promise<Row> {
-  await scale(cloud, replicas);
-  await eventually(
-    async () => ((await stats(cloud)).workers.active === replicas ? true : undefined),
-    30_000,
-    `${replicas} active replicas`,
-  );
+  await scaleAndWait(cloud, replicas);
   // Let the new replicas fill a whole window of complete seconds, then read the window.
   await sleep(SETTLE_MS + WINDOW_SECONDS * 1000);
   const json = await stats(cloud);
@@ -81,7 +55,10 @@ async function measure(cloud: LocalCloud, rngConcurrency: number, replicas: numb
 }
 
 async function run(rngConcurrency: number, levels: number[]): Promise<Row[]> {
-  const cloud = await startLocalCloud({ RNG_CONCURRENCY: String(rngConcurrency), SCALE_TOKEN });
+  const cloud = await startLocalCloud({
+    RNG_CONCURRENCY: String(rngConcurrency),
+    SCALE_TOKEN: BENCH_SCALE_TOKEN,
+  });
   try {
     const rows: Row[] = [];
     for (const replicas of levels) rows.push(await measure(cloud, rngConcurrency, replicas));

@@ -5,7 +5,7 @@ import { bucketField } from "../shared/latency";
 import type { Logger } from "../shared/log";
 import type { CountStore } from "./mining";
 import { parseDesired } from "./supervision";
-import { type Tally, totalHashes } from "./tally";
+import { isEmpty, type Tally, totalHashes } from "./tally";
 import type { Ticket } from "./ticket";
 
 /** How long a saved batch stays recognisable; a batch in doubt is re-checked well within it. */
@@ -45,7 +45,8 @@ export function redisCountStore(
       tx.get(keys.desiredReplicas);
       tx.zadd(keys.active, { score: at + config.leaseTtlMs, member: String(ticket.replica) });
       tx.zremrangebyscore(keys.active, 0, at);
-      tx.set(keys.batch(batchId), "1", { ex: BATCH_MARKER_TTL_SECONDS });
+      // Only a batch with counts can be in doubt (mining.ts); an empty one needs no marker.
+      if (!isEmpty(tally)) tx.set(keys.batch(batchId), "1", { ex: BATCH_MARKER_TTL_SECONDS });
       addCounts(tx, tally, ticket.replica, config.bucketTtlSeconds);
       const [previousHolder, halt, desiredRaw] = (await tx.exec()) as (string | null)[];
 

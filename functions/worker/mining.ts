@@ -109,7 +109,8 @@ export async function mineSlice(
     try {
       keepMining = (await store.save(batch.id, batch.tally)).keepMining;
     } catch (err) {
-      backlog.inDoubt = batch;
+      // An empty batch (a flush that only renewed the lease) has nothing to doubt.
+      backlog.inDoubt = isEmpty(batch.tally) ? undefined : batch;
       return flushFailed(err);
     }
     hashes += totalHashes(batch.tally);
