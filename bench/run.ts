@@ -5,15 +5,11 @@
  * bench/results/<date>.json and prints a table. `--quick` is the 10-second smoke mode that
  * `npm test` runs so the benchmark cannot rot (its results go to test-results/).
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { rssBytes } from "../tests/support/http-probe";
-import {
-  eventually,
-  type LocalCloud,
-  projectRoot,
-  startLocalCloud,
-} from "../tests/support/local-cloud";
+import { eventually, type LocalCloud, startLocalCloud } from "../offline/launcher";
+import { treeUsage } from "../offline/process-stats";
+import { projectRoot } from "../offline/project";
 import { BENCH_SCALE_TOKEN, readJson, scaleAndWait, sleep } from "./cloud";
 import { type LoadResult, type LoadSpec, medianOf } from "./load";
 
@@ -42,34 +38,19 @@ async function hashRate(cloud: LocalCloud, replicas: number): Promise<number> {
 }
 
 /** Resident memory of the local cloud: its process and the processes it started (redis-server). */
-function cloudRss(pid: number): Promise<number> {
-  const children = readdirSync("/proc").filter((entry) => {
-    if (!/^\d+$/.test(entry)) return false;
-    try {
-      return (
-        readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]?.split(" ")[1] === String(pid)
-      );
-    } catch {
-      return false;
-    }
-  });
-  return Promise.all([pid, ...children.map(Number)].map((p) => rssBytes(p).catch(() => 0))).then(
-    (all) => all.reduce((a, b) => a + b, 0),
-  );
-}
+const cloudRss = (pid: number): number => treeUsage(pid).rssBytes;
 
 function bundleSizes(): Record<string, number> {
   const sizes: Record<string, number> = {};
   const built = join(projectRoot, ".esbuild", ".build", "functions");
-  for (const dir of readdirSync(built)) {
-    for (const file of readdirSync(join(built, dir)).filter((f) => f.endsWith(".js"))) {
-      sizes[`${dir}/${file}`] = statSync(join(built, dir, file)).size;
-    }
+  // One bundle per function: functions/<name>/handler.js, supervisor and scale one level down.
+  for (const file of readdirSync(built, { recursive: true, encoding: "utf8" })) {
+    if (file.endsWith(".js")) sizes[file] = statSync(join(built, file)).size;
   }
   return sizes;
 }
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   const started = Date.now();
   const cloud = await startLocalCloud({
     RNG_DELAY_MS: "0",
@@ -81,10 +62,9 @@ async function main(): Promise<void> {
   });
   let peakRss = 0;
   const pid = cloud.process.pid ?? 0;
-  const sampler = setInterval(
-    () => void cloudRss(pid).then((rss) => (peakRss = Math.max(peakRss, rss))),
-    500,
-  );
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, cloudRss(pid));
+  }, 500);
   try {
     await eventually(
       async () => ((await json(cloud)).hashes > 0 ? true : undefined),
@@ -189,8 +169,3 @@ async function main(): Promise<void> {
     await cloud.stop();
   }
 }
-
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});

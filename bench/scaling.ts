@@ -8,11 +8,13 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type LocalCloud, projectRoot, startLocalCloud } from "../tests/support/local-cloud";
+import { type LocalCloud, startLocalCloud } from "../offline/launcher";
+import { projectRoot } from "../offline/project";
+import { scriptSettings } from "../scripts/environment";
 import { BENCH_SCALE_TOKEN, readJson, scaleAndWait, sleep } from "./cloud";
 
 const SETTLE_MS = 4_000;
-const WINDOW_SECONDS = Number(process.env.BENCH_WINDOW_SECONDS ?? 12);
+const WINDOW_SECONDS = scriptSettings().benchWindowSeconds;
 
 interface Json {
   workers: { active: number };
@@ -68,7 +70,7 @@ async function run(rngConcurrency: number, levels: number[]): Promise<Row[]> {
   }
 }
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   const linear = await run(10, [1, 2, 5, 10]);
   // Latency is averaged over the last minute, so the bottleneck run measures 10 replicas alone.
   const bottleneck = await run(1, [10]);
@@ -106,9 +108,3 @@ async function main(): Promise<void> {
   }
   console.log(`\n${JSON.stringify(summary)}\nwritten to ${file}`);
 }
-
-// CommonJS output (scripts/run-ts.mjs) has no top-level await.
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});

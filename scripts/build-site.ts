@@ -5,9 +5,9 @@
  */
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { buildSite } from "../offline/site-build";
+import { buildSite } from "../offline/dashboard/site-build";
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   // npm runs scripts from the project folder.
   const root = process.cwd();
   const { values } = parseArgs({
@@ -26,8 +26,3 @@ async function main(): Promise<void> {
   );
   console.log(`${kb(site.bytes)} raw, ${kb(site.gzipBytes)} gzipped`);
 }
-
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});

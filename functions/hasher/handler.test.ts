@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { apiEvent, lambdaContext } from "../shared/fixtures";
+import { setFunctionEnvironment } from "../../tests/fixtures/function-env";
+import { apiEvent, lambdaContext } from "../../tests/fixtures/lambda-events";
 
 type Handler = typeof import("./handler")["handler"];
 let handler: Handler;
 
 beforeAll(async () => {
-  process.env.HASHER_DELAY_MS = "0";
-  process.env.HASHER_MAX_BYTES = "1024";
+  setFunctionEnvironment({ HASHER_DELAY_MS: "0", HASHER_MAX_BYTES: "1024" });
   ({ handler } = await import("./handler"));
 });
 

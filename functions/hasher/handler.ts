@@ -5,7 +5,7 @@ import { createLogger } from "../shared/log";
 import { sleep } from "../shared/time";
 import { bodyBytes, sha256Hex } from "./body";
 
-const config = loadHasherConfig(process.env);
+const config = loadHasherConfig();
 const log = createLogger("hasher");
 
 /** POST /hasher: the SHA-256 of the raw body as lowercase hex; GET /hasher: a banner. */

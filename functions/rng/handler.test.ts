@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { apiEvent, lambdaContext } from "../shared/fixtures";
+import { setFunctionEnvironment } from "../../tests/fixtures/function-env";
+import { apiEvent, lambdaContext } from "../../tests/fixtures/lambda-events";
 
 type Handler = typeof import("./handler")["handler"];
 let handler: Handler;
 
 beforeAll(async () => {
-  process.env.RNG_DELAY_MS = "0";
-  process.env.RNG_MAX_BYTES = "64";
+  setFunctionEnvironment({ RNG_DELAY_MS: "0", RNG_MAX_BYTES: "64" });
   ({ handler } = await import("./handler"));
 });
 

@@ -7,7 +7,7 @@ import { sleep } from "../shared/time";
 import { parseByteCount } from "./byte-count";
 import { checkFault } from "./fault";
 
-const config = loadRngConfig(process.env);
+const config = loadRngConfig();
 const log = createLogger("rng");
 const startedAt = Date.now();
 

@@ -1,12 +1,26 @@
 /**
- * Every setting of every function, read and validated in one place. Each handler module calls
- * its loader once, at load, so a bad setting fails the cold start with a message naming the
- * variable instead of failing some later request. The README's "Settings" table mirrors this.
+ * Every setting of every function, read and validated in one place: the only module of the
+ * functions that reads `process.env`. Each handler module calls its loader once, at load, so a
+ * bad setting fails the cold start with a message naming the variable instead of failing some
+ * later request. Tests pass an environment of their own. The README's "Settings" table
+ * mirrors this.
  */
 import { ConfigError } from "./errors";
 import { type Env, intSetting, stringSetting, urlSetting } from "./settings";
 
 const MiB = 1024 * 1024;
+
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * LOG_LEVEL, read on its own because every module logs, config errors included: a bad value
+ * falls back to "info" rather than throwing, so the error that explains it can be logged.
+ */
+export function loadLogLevel(env: Env = process.env): LogLevel {
+  const raw = env.LOG_LEVEL?.trim();
+  return LOG_LEVELS.find((level) => level === raw) ?? "info";
+}
 /** Lambda's 6 MB payload limit, less the base64 inflation (4/3) of a binary body. */
 const LAMBDA_BINARY_PAYLOAD_MAX = 4 * MiB;
 const ONE_MINUTE_MS = 60_000;
@@ -23,7 +37,7 @@ export interface RngConfig {
   faultMs: number;
 }
 
-export function loadRngConfig(env: Env): RngConfig {
+export function loadRngConfig(env: Env = process.env): RngConfig {
   return {
     delayMs: intSetting(env, "RNG_DELAY_MS", { default: 100, min: 0, max: ONE_MINUTE_MS }),
     maxBytes: intSetting(env, "RNG_MAX_BYTES", {
@@ -41,7 +55,7 @@ export interface HasherConfig {
   maxBytes: number;
 }
 
-export function loadHasherConfig(env: Env): HasherConfig {
+export function loadHasherConfig(env: Env = process.env): HasherConfig {
   return {
     delayMs: intSetting(env, "HASHER_DELAY_MS", { default: 100, min: 0, max: ONE_MINUTE_MS }),
     maxBytes: intSetting(env, "HASHER_MAX_BYTES", {
@@ -59,7 +73,7 @@ export interface RedisConfig {
   timeoutMs: number;
 }
 
-export function loadRedisConfig(env: Env): RedisConfig {
+export function loadRedisConfig(env: Env = process.env): RedisConfig {
   return {
     url: urlSetting(env, "UPSTASH_REDIS_REST_URL"),
     token: stringSetting(env, "UPSTASH_REDIS_REST_TOKEN"),
@@ -92,7 +106,7 @@ function loadReplicaLimits(env: Env): { defaultReplicas: number; maxReplicas: nu
   };
 }
 
-export function loadReplicaConfig(env: Env): ReplicaConfig {
+export function loadReplicaConfig(env: Env = process.env): ReplicaConfig {
   return {
     redis: loadRedisConfig(env),
     queueUrl: urlSetting(env, "WORKER_QUEUE_URL"),
@@ -115,7 +129,7 @@ export interface ScaleConfig extends ReplicaConfig {
 /** Shortest scale token accepted, so a placeholder like "x" cannot guard a deployment. */
 export const MIN_TOKEN_LENGTH = 16;
 
-export function loadScaleConfig(env: Env): ScaleConfig {
+export function loadScaleConfig(env: Env = process.env): ScaleConfig {
   const scaleToken = stringSetting(env, "SCALE_TOKEN");
   if (scaleToken.length < MIN_TOKEN_LENGTH) {
     throw new ConfigError(`SCALE_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters`);
@@ -149,7 +163,7 @@ export interface WorkerConfig extends ReplicaConfig {
   bucketTtlSeconds: number;
 }
 
-export function loadWorkerConfig(env: Env): WorkerConfig {
+export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const apiBaseUrl = urlSetting(env, "API_BASE_URL");
   const flushIntervalMs = intSetting(env, "WORKER_FLUSH_INTERVAL_MS", {
     default: 1_000,
@@ -208,7 +222,7 @@ export interface WebuiConfig {
   cacheMs: number;
 }
 
-export function loadWebuiConfig(env: Env): WebuiConfig {
+export function loadWebuiConfig(env: Env = process.env): WebuiConfig {
   return {
     redis: loadRedisConfig(env),
     ...loadReplicaLimits(env),

@@ -2,8 +2,9 @@
  * Structured logs: one JSON object per line, as CloudWatch and the local cloud both like it.
  * The local cloud reads `source` to prefix the line with the function's name in its colour.
  */
-const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
-export type LogLevel = keyof typeof LEVELS;
+import { type LogLevel, loadLogLevel } from "./config";
+
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 export type LogFields = Record<string, unknown>;
 
 export interface Logger {
@@ -13,12 +14,7 @@ export interface Logger {
   error(msg: string, fields?: LogFields): void;
 }
 
-function isLevel(value: string | undefined): value is LogLevel {
-  return value !== undefined && value in LEVELS;
-}
-
-// Read here rather than in config.ts: every module logs, including config errors themselves.
-const threshold = LEVELS[isLevel(process.env.LOG_LEVEL) ? process.env.LOG_LEVEL : "info"];
+const threshold = LEVELS[loadLogLevel()];
 
 function errorFields(fields: LogFields | undefined): LogFields | undefined {
   const err = fields?.err;

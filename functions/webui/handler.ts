@@ -4,10 +4,10 @@ import { httpHandler, json } from "../shared/http";
 import { keys } from "../shared/keys";
 import { createLogger } from "../shared/log";
 import { createRedis } from "../shared/redis";
-import { parseDesired } from "../worker/supervision";
+import { parseDesired } from "../shared/replicas/supervision";
 import { latencySummary, type Stats, seriesWindow, toCount } from "./stats";
 
-const config = loadWebuiConfig(process.env);
+const config = loadWebuiConfig();
 const log = createLogger("webui");
 const redis = createRedis(config.redis);
 

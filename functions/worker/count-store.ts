@@ -3,10 +3,10 @@ import type { WorkerConfig } from "../shared/config";
 import { keys } from "../shared/keys";
 import { bucketField } from "../shared/latency";
 import type { Logger } from "../shared/log";
+import type { Replicas, Transaction } from "../shared/replicas/replicas";
+import type { Ticket } from "../shared/replicas/ticket";
 import type { CountStore } from "./mining";
-import { parseDesired } from "./supervision";
 import { isEmpty, type Tally, totalHashes } from "./tally";
-import type { Ticket } from "./ticket";
 
 /** How long a saved batch stays recognisable; a batch in doubt is re-checked well within it. */
 const BATCH_MARKER_TTL_SECONDS = 600;
@@ -20,12 +20,14 @@ export interface StopReason {
 }
 
 /**
- * Saves one replica's counts in Redis. Each flush is one MULTI/EXEC: the total (`hashes`, the
- * original's key), per-second buckets, latency histograms, coins, the replicas active per
- * second, a marker for the batch, and the lease renewal; it also reads whether to go on.
+ * Saves one replica's counts in Redis. Each flush is one MULTI/EXEC: the lease renewal and
+ * whether to go on (the replica protocol's part), then the total (`hashes`, the original's
+ * key), per-second buckets, latency histograms, coins, the replicas active per second, and a
+ * marker for the batch.
  */
 export function redisCountStore(
   redis: Redis,
+  replicas: Replicas,
   config: WorkerConfig,
   ticket: Ticket,
   log: Logger,
@@ -38,17 +40,12 @@ export function redisCountStore(
       return (await redis.exists(keys.batch(batchId))) === 1;
     },
     async save(batchId, tally) {
-      const at = now();
       const tx = redis.multi();
-      tx.set(keys.lease(ticket.replica), ticket.id, { px: config.leaseTtlMs, get: true });
-      tx.get(keys.halt);
-      tx.get(keys.desiredReplicas);
-      tx.zadd(keys.active, { score: at + config.leaseTtlMs, member: String(ticket.replica) });
-      tx.zremrangebyscore(keys.active, 0, at);
+      const verdictOf = replicas.renewInFlush(tx, ticket, now(), config.leaseTtlMs);
       // Only a batch with counts can be in doubt (mining.ts); an empty one needs no marker.
       if (!isEmpty(tally)) tx.set(keys.batch(batchId), "1", { ex: BATCH_MARKER_TTL_SECONDS });
       addCounts(tx, tally, ticket.replica, config.bucketTtlSeconds);
-      const [previousHolder, halt, desiredRaw] = (await tx.exec()) as (string | null)[];
+      const verdict = verdictOf(await tx.exec());
 
       const total = totalHashes(tally);
       if (total > 0 || tally.coins.size > 0) {
@@ -57,17 +54,16 @@ export function redisCountStore(
           coins: [...tally.coins.keys()],
         });
       }
-      if (previousHolder !== null && previousHolder !== ticket.id) {
+      if (verdict.lostTo !== undefined) {
         // Our lease expired (e.g. Redis was unreachable) and another turn took the replica.
         // Give the lease back to it and stop; its chain carries on, ours ends here.
-        await redis.set(keys.lease(ticket.replica), previousHolder, { px: config.leaseTtlMs });
+        await replicas.handBack(ticket, verdict.lostTo, config.leaseTtlMs);
         log.warn(`replica ${ticket.replica}: lease taken over by another turn; stopping this one`);
         stopReason.leaseLost = true;
         return { keepMining: false };
       }
-      const desired = parseDesired(desiredRaw ?? null, config.defaultReplicas, config.maxReplicas);
-      stopReason.halted = halt !== null;
-      return { keepMining: !stopReason.halted && ticket.replica < desired };
+      stopReason.halted = verdict.halted;
+      return { keepMining: !verdict.halted && verdict.wanted };
     },
   };
 }
@@ -85,8 +81,6 @@ function averageLatencyMs(tally: Tally): Record<string, number> {
     [...sums].map(([fn, s]) => [`${fn}Ms`, Math.round(s.sumUs / s.count / 1000)]),
   );
 }
-
-type Transaction = ReturnType<Redis["multi"]>;
 
 function addCounts(tx: Transaction, tally: Tally, replica: number, ttl: number): void {
   const total = totalHashes(tally);

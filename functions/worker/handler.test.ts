@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { lambdaContext, sqsEvent, sqsRecord } from "../shared/fixtures";
-import { unreachableEnv } from "../shared/test-env";
+import { setFunctionEnvironment, unreachableEnv } from "../../tests/fixtures/function-env";
+import { lambdaContext, sqsEvent, sqsRecord } from "../../tests/fixtures/lambda-events";
 
 type Handler = typeof import("./handler")["handler"];
 let handler: Handler;
 
 beforeAll(async () => {
-  Object.assign(process.env, unreachableEnv);
+  setFunctionEnvironment(unreachableEnv);
   ({ handler } = await import("./handler"));
 });
 

@@ -2,15 +2,15 @@ import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from "a
 import { loadWorkerConfig } from "../shared/config";
 import { createLogger } from "../shared/log";
 import { createRedis } from "../shared/redis";
+import { sqsTicketQueue } from "../shared/replicas/queue";
+import { Replicas } from "../shared/replicas/replicas";
+import { MalformedTicketError, parseTicket } from "../shared/replicas/ticket";
 import { sleep } from "../shared/time";
 import { httpMiningPorts } from "./http-ports";
 import { emptyBacklog } from "./mining";
-import { sqsTicketQueue } from "./queue";
-import { Replicas } from "./replicas";
-import { MalformedTicketError, parseTicket } from "./ticket";
 import { takeTurn } from "./turn";
 
-const config = loadWorkerConfig(process.env);
+const config = loadWorkerConfig();
 const log = createLogger("worker");
 const redis = createRedis(config.redis);
 const deps = {

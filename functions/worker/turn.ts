@@ -1,11 +1,11 @@
 import type { Redis } from "@upstash/redis";
 import type { WorkerConfig } from "../shared/config";
 import type { Logger } from "../shared/log";
+import type { Replicas, TurnEnd } from "../shared/replicas/replicas";
+import type { Ticket } from "../shared/replicas/ticket";
 import { redisCountStore } from "./count-store";
 import type { Backlog, Clock, MiningPorts } from "./mining";
 import { mineSlice } from "./mining";
-import type { Replicas, TurnEnd } from "./replicas";
-import type { Ticket } from "./ticket";
 
 export interface TurnDeps {
   config: WorkerConfig;
@@ -36,7 +36,7 @@ export async function takeTurn(
   }
   const now = clock.now();
   const sliceMs = Math.max(0, Math.min(config.sliceMs, remainingMs - config.sliceMarginMs));
-  const store = redisCountStore(deps.redis, config, ticket, log, clock.now);
+  const store = redisCountStore(deps.redis, deps.replicas, config, ticket, log, clock.now);
   const result = await mineSlice(
     deps.ports,
     clock,

@@ -4,6 +4,7 @@
  * with the API's URL in config.json, starts the workers, and prints the URLs.
  */
 import { join } from "node:path";
+import { childEnvironment } from "../../scripts/environment";
 import { requireDocker, requireLocalStack, run, say } from "./preflight";
 import { localS3, uploadSite } from "./site";
 import {
@@ -29,7 +30,7 @@ export async function main(): Promise<void> {
   // serverless-localstack reads AWS_ENDPOINT_URL: the same LocalStack as the checks above.
   await run(process.execPath, [serverlessBin, "deploy", "--stage", STAGE], {
     cwd: projectRoot,
-    env: { ...process.env, AWS_ENDPOINT_URL: endpoint },
+    env: childEnvironment({ AWS_ENDPOINT_URL: endpoint }),
   });
 
   say("building the dashboard (npm run build:site)");

@@ -5,6 +5,7 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
+import { childEnvironment } from "../../scripts/environment";
 import { REQUIRED_SERVICES } from "./stack";
 
 const DOCKER_TIMEOUT_MS = 5_000;
@@ -112,7 +113,7 @@ export function run(
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env: options.env ?? childEnvironment(),
       stdio: "inherit",
     });
     child.once("error", (err) =>

@@ -2,7 +2,9 @@
  * `npm run remove:local`: empties the site bucket (CloudFormation cannot delete a bucket that
  * holds objects), then removes the `local` stack from LocalStack. LocalStack keeps running.
  */
+
 import { join } from "node:path";
+import { childEnvironment } from "../../scripts/environment";
 import { requireDocker, requireLocalStack, run, say } from "./preflight";
 import { emptyBucket, localS3 } from "./site";
 import { localStackEndpoint, projectRoot, SITE_BUCKET, STAGE } from "./stack";
@@ -18,7 +20,7 @@ export async function main(): Promise<void> {
   say(`emptied s3://${SITE_BUCKET} (${deleted} objects)`);
   await run(process.execPath, [serverlessBin, "remove", "--stage", STAGE], {
     cwd: projectRoot,
-    env: { ...process.env, AWS_ENDPOINT_URL: endpoint },
+    env: childEnvironment({ AWS_ENDPOINT_URL: endpoint }),
   });
   say(`stage ${STAGE} removed; LocalStack still runs (npm run localstack:down stops it)`);
 }

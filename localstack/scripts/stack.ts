@@ -5,8 +5,10 @@
  */
 import { join } from "node:path";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { projectRoot } from "../../offline/project";
+import { type ScriptSettings, scriptSettings } from "../../scripts/environment";
 
-export const projectRoot = join(__dirname, "..", "..");
+export { projectRoot };
 export const composeDir = join(projectRoot, "localstack");
 
 export const SERVICE = "dockercoins";
@@ -38,8 +40,8 @@ export const REQUIRED_SERVICES = [
 export const functionName = (fn: string) => `${SERVICE}-${STAGE}-${fn}`;
 
 /** LocalStack as the host sees it; LOCALSTACK_ENDPOINT points elsewhere (a remote engine). */
-export function localStackEndpoint(env: NodeJS.ProcessEnv = process.env): string {
-  return (env.LOCALSTACK_ENDPOINT ?? "http://localhost:4566").replace(/\/+$/, "");
+export function localStackEndpoint(settings: ScriptSettings = scriptSettings()): string {
+  return settings.localStackEndpoint;
 }
 
 /** The stage's API from the host: path-style, so no DNS is involved. */
@@ -62,9 +64,9 @@ export function pathStyleSiteUrl(endpoint: string): string {
 }
 
 /** Compose files: the token override joins when LOCALSTACK_AUTH_TOKEN is set. */
-export function composeFiles(env: NodeJS.ProcessEnv = process.env): string[] {
+export function composeFiles(settings: ScriptSettings = scriptSettings()): string[] {
   const files = [join(composeDir, "docker-compose.yml")];
-  if (env.LOCALSTACK_AUTH_TOKEN) files.push(join(composeDir, "docker-compose.auth.yml"));
+  if (settings.localStackAuthToken) files.push(join(composeDir, "docker-compose.auth.yml"));
   return files;
 }
 

@@ -5,8 +5,8 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningBridge, startBridge } from "../../offline/bridge";
-import { type RunningRedisServer, startRedisServer } from "../../offline/redis-server";
+import { type RunningRedisServer, startRedisServer } from "../../offline/redis/server";
+import { type RunningBridge, startBridge } from "../../offline/upstash-bridge/server";
 
 const TOKEN = `test-${randomBytes(8).toString("hex")}`;
 

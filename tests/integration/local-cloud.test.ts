@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, LOCAL_TOKEN, type LocalCloud, startLocalCloud } from "../support/local-cloud";
+import { eventually, LOCAL_TOKEN, type LocalCloud, startLocalCloud } from "../../offline/launcher";
 import { portIsClosed } from "../support/net";
 import { cloudSqs, DEAD_LETTER_QUEUE, TICKET_QUEUE } from "../support/sqs";
 

@@ -9,6 +9,7 @@ import {
   DOCKER_NETWORK,
   SRH_URL_IN_NETWORK,
 } from "../../localstack/scripts/stack";
+import { scriptSettings } from "../../scripts/environment";
 
 // `docker compose config` needs an engine, which this machine lacks: the compose files are
 // parsed as YAML and checked for what the stage relies on.
@@ -108,11 +109,13 @@ describe("localstack/docker-compose.auth.yml", () => {
   });
 
   it("is added by the scripts only when a token is set", () => {
-    expect(composeFiles({}).map((f) => f.slice(composeDir.length + 1))).toEqual([
+    expect(composeFiles(scriptSettings({})).map((f) => f.slice(composeDir.length + 1))).toEqual([
       "docker-compose.yml",
     ]);
     expect(
-      composeFiles({ LOCALSTACK_AUTH_TOKEN: "ls-xyz" }).map((f) => f.slice(composeDir.length + 1)),
+      composeFiles(scriptSettings({ LOCALSTACK_AUTH_TOKEN: "ls-xyz" })).map((f) =>
+        f.slice(composeDir.length + 1),
+      ),
     ).toEqual(["docker-compose.yml", "docker-compose.auth.yml"]);
   });
 });

@@ -16,9 +16,11 @@ import {
   SmokeCheckError,
 } from "../../localstack/scripts/smoke-checks";
 import { REQUIRED_SERVICES } from "../../localstack/scripts/stack";
+import { type LocalCloud, startLocalCloud } from "../../offline/launcher";
 import { freePort } from "../../offline/ports";
-import { startSqsEmulator } from "../../offline/sqs-emulator";
-import { type LocalCloud, projectRoot, startLocalCloud } from "../support/local-cloud";
+import { projectRoot } from "../../offline/project";
+import { startSqsEmulator } from "../../offline/sqs/emulator";
+import { childEnvironment } from "../../scripts/environment";
 
 // The LocalStack scripts cannot reach LocalStack here (no Docker engine). What they do
 // without one is tested for real, with a stand-in `docker` on PATH so that the outcome is the
@@ -41,6 +43,7 @@ const noDaemon = fakeDocker(
   "no-daemon",
   'echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" >&2; exit 1',
 );
+const searchPath = childEnvironment().PATH ?? "";
 // exec: killing the stand-in must close its output, as a real hung CLI's would.
 const hung = fakeDocker("hung", "exec sleep 30");
 
@@ -54,7 +57,7 @@ function run(
     execFile(
       file,
       args,
-      { cwd: projectRoot, env: { ...process.env, PATH: path }, timeout: 30_000 },
+      { cwd: projectRoot, env: childEnvironment({ PATH: path }), timeout: 30_000 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === "number" ? err.code : -1) : 0;
         resolve({ code, stdout, stderr, ms: Date.now() - started });
@@ -65,7 +68,7 @@ function run(
 
 describe("the npm scripts without a Docker engine", () => {
   it("deploy:local exits non-zero within 10 s with a message naming Docker", async () => {
-    const result = await run("npm", ["run", "deploy:local"], `${noDaemon}:${process.env.PATH}`);
+    const result = await run("npm", ["run", "deploy:local"], `${noDaemon}:${searchPath}`);
     expect(result.code).toBe(1);
     expect(result.ms).toBeLessThan(10_000);
     expect(result.stdout).toContain("[localstack] checking for Docker and a healthy LocalStack");
@@ -78,7 +81,7 @@ describe("the npm scripts without a Docker engine", () => {
     const result = await run(
       process.execPath,
       ["localstack/run.js", command],
-      `${noDaemon}:${process.env.PATH}`,
+      `${noDaemon}:${searchPath}`,
     );
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/✖ Docker is not available .*needs a Docker engine/);
@@ -96,7 +99,7 @@ describe("the npm scripts without a Docker engine", () => {
     const result = await run(
       process.execPath,
       ["localstack/run.js", "deploy"],
-      `${hung}:${process.env.PATH}`,
+      `${hung}:${searchPath}`,
     );
     expect(result.code).toBe(1);
     expect(result.ms).toBeLessThan(10_000);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, LOCAL_TOKEN, type LocalCloud, startLocalCloud } from "../support/local-cloud";
+import { eventually, LOCAL_TOKEN, type LocalCloud, startLocalCloud } from "../../offline/launcher";
 import { cloudSqs, TICKET_QUEUE } from "../support/sqs";
 import { startWorkerProcess } from "../support/worker-process";
 

@@ -1,5 +1,7 @@
-// The local SQS event source mapping against a real fauxqs: delivery, deletion, batching,
-// partial batch failures, redrive to the DLQ, concurrency, prompt stop and emulator restarts.
+/**
+ * The local SQS event source mapping against a real fauxqs: delivery, deletion, batching,
+ * partial batch failures, redrive to the DLQ, concurrency, prompt stop and emulator restarts.
+ */
 import { setTimeout as delay } from "node:timers/promises";
 import {
   GetQueueAttributesCommand,
@@ -10,19 +12,19 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { InvokeOutcome } from "../../offline/serverless/invoke";
 import {
-  type CreatedQueue,
   createQueuesFromTemplate,
   EMULATOR_REGION,
+  type Queue,
   type SqsEmulator,
   startSqsEmulator,
-} from "../../offline/sqs-emulator";
+} from "../../offline/sqs/emulator";
 import {
-  type InvokeOutcome,
   type QueuePoller,
   type QueuePollerOptions,
   startQueuePoller,
-} from "../../offline/sqs-poller";
+} from "../../offline/sqs/poller";
 
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 let sqs: SqsEmulator;
@@ -79,7 +81,7 @@ function slowFunction(ms: number) {
   return Object.assign(state, { invoke });
 }
 
-function poll(queue: CreatedQueue, invoke: Handler, overrides: Partial<QueuePollerOptions> = {}) {
+function poll(queue: Queue, invoke: Handler, overrides: Partial<QueuePollerOptions> = {}) {
   const poller = startQueuePoller({
     client: sqs.client,
     queueUrl: queue.url,

@@ -1,7 +1,7 @@
 import IORedis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalCloud, startLocalCloud } from "../../offline/launcher";
 import { type LoadReport, runLoad } from "../support/load";
-import { type LocalCloud, startLocalCloud } from "../support/local-cloud";
 
 // /json at 64 concurrent clients for 30 s through the dashboard server (which forwards to the
 // webui function, which reads Redis through the bridge), with one worker mining meanwhile.

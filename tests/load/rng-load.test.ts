@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalCloud, startLocalCloud } from "../../offline/launcher";
 import { runLoad } from "../support/load";
-import { type LocalCloud, startLocalCloud } from "../support/local-cloud";
 
 // rng at 32 concurrent clients for 30 s, asking for 32 bytes as the worker does, with the
 // original's 0.1 s delay and the workshop's "fixed" concurrency of 10 (RNG_CONCURRENCY), so

@@ -42,12 +42,3 @@ export function serverErrors(output: readonly string[]): string[] {
       /unhandled error|uncaught|UnhandledPromiseRejection/i.test(line),
   );
 }
-
-/** Resident set size of a process, in bytes, from /proc (Linux, which CI and the tests run on). */
-export async function rssBytes(pid: number): Promise<number> {
-  const { readFile } = await import("node:fs/promises");
-  const status = await readFile(`/proc/${pid}/status`, "utf8");
-  const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
-  if (kb === undefined) throw new Error(`no VmRSS for process ${pid}`);
-  return Number(kb) * 1024;
-}

@@ -1,4 +1,4 @@
-import { rssBytes } from "./http-probe";
+import { rssBytes } from "../../offline/process-stats";
 
 /** What a load run saw: every request's outcome and the memory of the processes watched. */
 export interface LoadReport {
@@ -50,8 +50,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
     for (const [name, pid] of Object.entries(opts.watch)) {
       const list = samples.get(name) ?? [];
       // A watched process that has exited is a failure of the run, reported, not thrown here.
-      const rss = await rssBytes(pid).catch(() => undefined);
-      if (rss === undefined) {
+      const rss = rssBytes(pid);
+      if (rss === 0) {
         if (!gone.includes(name)) gone.push(name);
       } else {
         list.push(rss);

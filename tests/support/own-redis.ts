@@ -1,6 +1,6 @@
 import IORedis from "ioredis";
-import { startRedisServer } from "../../offline/redis-server";
-import { type LocalCloud, startLocalCloud } from "./local-cloud";
+import { type LocalCloud, startLocalCloud } from "../../offline/launcher";
+import { startRedisServer } from "../../offline/redis/server";
 
 export interface CloudOnOwnRedis {
   cloud: LocalCloud;

@@ -2,7 +2,8 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { projectRoot } from "./local-cloud";
+import { projectRoot } from "../../offline/project";
+import { childEnvironment } from "../../scripts/environment";
 
 const serverlessBin = join(projectRoot, "node_modules", "serverless", "bin", "serverless.js");
 
@@ -38,7 +39,7 @@ export function runPackage(
   env: Record<string, string | undefined> = {},
 ): Promise<PackageRun & { dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), `dockercoins-package-${stage}-`));
-  const childEnv: NodeJS.ProcessEnv = { ...process.env };
+  const childEnv = childEnvironment();
   for (const name of STAGE_SETTINGS) delete childEnv[name];
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) delete childEnv[name];

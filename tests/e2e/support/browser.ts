@@ -1,10 +1,11 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { projectRoot } from "../../support/local-cloud";
+import { projectRoot } from "../../../offline/project";
+import { scriptSettings } from "../../../scripts/environment";
 
 /** Debian's chromium: playwright-core drives it; no browser is downloaded. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const CHROMIUM = scriptSettings().chromiumPath;
 /** Screenshots and measurements land here (gitignored), for CI to keep as artifacts. */
 export const ARTIFACTS = join(projectRoot, "test-results", "e2e");
 

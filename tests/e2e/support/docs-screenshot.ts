@@ -1,17 +1,19 @@
-// Makes docs/dashboard.png, the README's screenshot: the real local cloud mining for a few
-// minutes while the dashboard's own scale control goes 1 → 2 → 4 workers (rng serves one
-// request at a time, so 4 workers do not mine 4× and rng shows up as the slowest). Takes
-// about 5 minutes. Run it (Node 20 cannot load .ts, so esbuild bundles it first):
-//   npx esbuild tests/e2e/support/docs-screenshot.ts --bundle --platform=node --packages=external \
-//     --outfile=node_modules/.cache/docs-screenshot.cjs && node node_modules/.cache/docs-screenshot.cjs
+/**
+ * Makes docs/dashboard.png, the README's screenshot: the real local cloud mining for a few
+ * minutes while the dashboard's own scale control goes 1 → 2 → 4 workers (rng serves one
+ * request at a time, so 4 workers do not mine 4× and rng shows up as the slowest). Takes
+ * about 5 minutes: `node scripts/run-ts.cjs tests/e2e/support/docs-screenshot.ts`.
+ */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { projectRoot, startLocalCloud } from "../../support/local-cloud";
+import { startLocalCloud } from "../../../offline/launcher";
+import { projectRoot } from "../../../offline/project";
+import { scriptSettings } from "../../../scripts/environment";
 import { ARTIFACTS, launchChromium } from "./browser";
 
 const SCALE_TOKEN = "docs-screenshot-scale-token";
-const STEP_MS = Number(process.env.STEP_SECONDS ?? 90) * 1000;
+const STEP_MS = scriptSettings().screenshotStepSeconds * 1000;
 
 /** Scales through the page's own form; retried, as `serverless offline` reloads on edits. */
 async function scaleTo(page: Page, replicas: number, attempts = 3): Promise<void> {
@@ -33,7 +35,7 @@ async function scaleTo(page: Page, replicas: number, attempts = 3): Promise<void
   console.log(`scaled to ${replicas}`);
 }
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   const [cloud, browser] = await Promise.all([
     startLocalCloud({ WORKER_REPLICAS: "1", SCALE_TOKEN }),
     launchChromium(),
@@ -69,8 +71,3 @@ async function main(): Promise<void> {
     await writeFile(join(ARTIFACTS, "docs-screenshot-cloud.log"), `${cloud.output.join("\n")}\n`);
   }
 }
-
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});

@@ -1,0 +1,95 @@
+/**
+ * What the local cloud does for DockerCoins in particular, in one place; everything else in
+ * offline/ is a generic local AWS. It talks to the app the way the app's own functions do:
+ * through the replica protocol (functions/shared/replicas) and @upstash/redis, over the bridge.
+ *
+ * - at start: clears a halt flag left by an earlier run, builds and serves the dashboard,
+ *   kicks the supervisor (offline schedules first fire a minute after start), prints the URLs;
+ * - at Ctrl-C: halts the worker replicas and waits until they have flushed and let go.
+ */
+import { join } from "node:path";
+import type { Redis } from "@upstash/redis";
+import { createRedis } from "../functions/shared/redis";
+import { activeReplicaCount, clearHalt, haltReplicas } from "../functions/shared/replicas/replicas";
+import { startDashboardServer } from "./dashboard/server";
+import { buildSite } from "./dashboard/site-build";
+import type { InvokeOutcome } from "./serverless/invoke";
+
+/** How long Ctrl-C waits for replicas to flush their last counts and release their leases. */
+const DRAIN_TIMEOUT_MS = 2_000;
+/** The halt flag outlives a shutdown briefly; the next start clears it anyway. */
+const HALT_TTL_MS = 10_000;
+const DRAIN_POLL_MS = 50;
+/** Redis calls of the local cloud itself: it is on loopback, a slow answer means trouble. */
+const REDIS_TIMEOUT_MS = 2_000;
+
+type Log = (line: string) => void;
+
+export interface DashboardSettings {
+  serviceDir: string;
+  port: number;
+  /** serverless-offline's API with its stage, e.g. http://127.0.0.1:3000/dev */
+  apiUrl: string;
+  jsonCacheMs: number;
+  log: Log;
+}
+
+export class DockerCoinsLocal {
+  private constructor(private readonly redis: Redis) {}
+
+  /** Connects through the bridge, as a function would, and clears a stale halt flag. */
+  static async attach(bridgeUrl: string, token: string): Promise<DockerCoinsLocal> {
+    const redis = createRedis({ url: bridgeUrl, token, timeoutMs: REDIS_TIMEOUT_MS });
+    await clearHalt(redis);
+    return new DockerCoinsLocal(redis);
+  }
+
+  /**
+   * The dashboard is TypeScript + uPlot: built (≈ 0.2 s) at every start, so edits show up on
+   * the next `npm start`. The empty apiBase means "same origin" (the dashboard server forwards
+   * the API); writing it spares the page a 404 for config.json, which browsers log as an error.
+   */
+  async startDashboard(settings: DashboardSettings) {
+    const siteDir = join(settings.serviceDir, "node_modules", ".cache", "dockercoins-site");
+    await buildSite(siteDir, { config: { apiBase: "" } });
+    return startDashboardServer({
+      port: settings.port,
+      siteDir,
+      apiUrl: settings.apiUrl,
+      jsonCacheMs: settings.jsonCacheMs,
+      log: settings.log,
+    });
+  }
+
+  /** Runs the supervisor once, so the workers start now rather than at the first schedule. */
+  async kickSupervisor(
+    invoke: (functionName: string, payload: unknown) => Promise<InvokeOutcome>,
+    supervisorName: string,
+    log: Log,
+  ): Promise<void> {
+    const outcome = await invoke(supervisorName, { source: "dockercoins.local-cloud" });
+    if (!outcome.ok) log(`supervisor kick failed: ${outcome.error}`);
+  }
+
+  /** The lines after "ready": where to look, and how to scale. */
+  banner(say: Log, urls: { dashboard: string; api: string; scaleToken: unknown }): void {
+    say(`dashboard  ${urls.dashboard}`);
+    say(`api        ${urls.api}  (rng/32, hasher, json)`);
+    if (typeof urls.scaleToken === "string") {
+      say(`scale      npm run scale -- <N>   (PUT /workers, token ${urls.scaleToken})`);
+    }
+  }
+
+  /** Raises the halt flag and waits until no replica holds a lease (they flush, then release). */
+  async drainWorkers(log: Log): Promise<void> {
+    try {
+      await haltReplicas(this.redis, HALT_TTL_MS);
+      const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+      while (Date.now() < deadline && (await activeReplicaCount(this.redis, Date.now())) > 0) {
+        await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+      }
+    } catch (err) {
+      log(`could not drain workers: ${String(err)}`);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * What the local cloud reads from its process environment, in one place. Its ports and
+ * settings come from serverless.yml (custom.localCloud, resolved by serverless from the
+ * environment); this is only what serverless does not resolve.
+ */
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface LocalCloudEnvironment {
+  /** Colours in the log strip: NO_COLOR turns them off, FORCE_COLOR on, else a TTY decides. */
+  colour: boolean;
+  /** Credentials the functions' AWS SDK clients send to the local SQS (any value works). */
+  awsCredentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+export function localCloudEnvironment(
+  env: Env = process.env,
+  stdoutIsTty = Boolean(process.stdout.isTTY),
+): LocalCloudEnvironment {
+  return {
+    colour: env.NO_COLOR ? false : env.FORCE_COLOR ? true : stdoutIsTty,
+    awsCredentials: {
+      accessKeyId: env.AWS_ACCESS_KEY_ID ?? "local",
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? "local",
+    },
+  };
+}
+
+/**
+ * The AWS SDK warns, once per process and worker thread, that its 2027 releases need Node 22.
+ * Lambda runs Node 22; locally the warning is noise on every start (and copied to functions).
+ */
+export function silenceSdkNodeVersionWarning(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+}

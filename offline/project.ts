@@ -1,0 +1,16 @@
+/**
+ * The project's folder (the one holding serverless.yml), found by walking up from this file.
+ * Walking up rather than a fixed `../..` because this module runs from two places: from its
+ * source under vitest, and bundled into node_modules/.cache/ by scripts/run-ts.cjs.
+ */
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+export function findProjectRoot(from: string = __dirname): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, "serverless.yml"))) return dir;
+  }
+  throw new Error(`no serverless.yml above ${from}`);
+}
+
+export const projectRoot = findProjectRoot();

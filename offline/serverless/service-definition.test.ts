@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import type { Queue } from "../sqs/emulator";
+import {
+  localCloudSettings,
+  resolveEnvironment,
+  ServiceDefinitionError,
+  sqsEventSources,
+} from "./service-definition";
+
+const queue: Queue = {
+  logicalId: "WorkerQueue",
+  name: "dockercoins-dev-worker-tickets",
+  url: "http://127.0.0.1:9324/000000000000/dockercoins-dev-worker-tickets",
+  arn: "arn:aws:sqs:us-east-1:000000000000:dockercoins-dev-worker-tickets",
+};
+const queues = new Map([["WorkerQueue", queue]]);
+
+describe("resolveEnvironment", () => {
+  it("resolves queue references as AWS would at deploy time", () => {
+    expect(
+      resolveEnvironment(
+        {
+          URL: { Ref: "WorkerQueue" },
+          ARN: { "Fn::GetAtt": ["WorkerQueue", "Arn"] },
+          N: 3,
+          S: "x",
+        },
+        queues,
+      ),
+    ).toEqual({ URL: queue.url, ARN: queue.arn, N: "3", S: "x" });
+  });
+
+  it("names the variable it cannot resolve", () => {
+    expect(() => resolveEnvironment({ API: { Ref: "ApiGatewayRestApi" } }, queues)).toThrow(
+      ServiceDefinitionError,
+    );
+    expect(() => resolveEnvironment({ API: { "Fn::Join": ["", []] } }, queues)).toThrow(
+      /^API: unsupported/,
+    );
+  });
+});
+
+describe("sqsEventSources", () => {
+  it("maps each sqs event to its queue, batch size and partial-failure mode", () => {
+    const sources = sqsEventSources(
+      {
+        worker: {
+          name: "dockercoins-dev-worker",
+          events: [
+            {
+              sqs: {
+                arn: { "Fn::GetAtt": ["WorkerQueue", "Arn"] },
+                batchSize: 1,
+                functionResponseType: "ReportBatchItemFailures",
+              },
+            },
+          ],
+        },
+        rng: { events: [{ http: { path: "rng" } }] },
+      },
+      queues,
+    );
+    expect(sources).toEqual([
+      {
+        functionKey: "worker",
+        functionName: "dockercoins-dev-worker",
+        queue,
+        batchSize: 1,
+        maxConcurrency: 100,
+        reportBatchItemFailures: true,
+      },
+    ]);
+  });
+
+  it("refuses an sqs event on a queue that resources do not declare", () => {
+    expect(() =>
+      sqsEventSources({ f: { events: [{ sqs: "arn:aws:sqs:us-east-1:1:other" }] } }, queues),
+    ).toThrow(/function f: its sqs event names a queue not declared/);
+  });
+});
+
+describe("localCloudSettings", () => {
+  it("reads ports, with the original's defaults", () => {
+    expect(localCloudSettings({})).toMatchObject({
+      dashboardPort: 8000,
+      httpPort: 3000,
+      redisUrl: undefined,
+    });
+    expect(
+      localCloudSettings({ localCloud: { dashboardPort: "8100", redisUrl: "redis://x" } }),
+    ).toMatchObject({
+      dashboardPort: 8100,
+      redisUrl: "redis://x",
+    });
+  });
+
+  it("names a bad port", () => {
+    expect(() => localCloudSettings({ localCloud: { sqsPort: "nope" } })).toThrow(
+      /SQS_PORT must be a TCP port/,
+    );
+  });
+});

@@ -1,0 +1,172 @@
+/**
+ * What the local cloud reads from the serverless service definition (serverless.yml, as
+ * serverless resolved it): function environments with their queue references, `sqs` events,
+ * and custom.localCloud's settings, so that no second list of functions, queues or settings
+ * exists. Pure: unit-tested beside it.
+ */
+import type { Queue } from "../sqs/emulator";
+
+export class ServiceDefinitionError extends Error {
+  override name = "ServiceDefinitionError";
+}
+
+type EnvValue = string | number | boolean | Record<string, unknown>;
+
+/**
+ * Resolves the CloudFormation references a function's environment may hold (which AWS
+ * resolves at deploy time) against the queues the local cloud created.
+ */
+export function resolveEnvironment(
+  env: Record<string, EnvValue> | undefined,
+  queues: Map<string, Queue>,
+): Record<string, string> {
+  const resolved: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env ?? {})) {
+    resolved[name] = resolveValue(name, value, queues);
+  }
+  return resolved;
+}
+
+function queueFor(variable: string, logicalId: unknown, queues: Map<string, Queue>): Queue {
+  const queue = typeof logicalId === "string" ? queues.get(logicalId) : undefined;
+  if (!queue) {
+    throw new ServiceDefinitionError(
+      `${variable}: the local cloud can only resolve references to SQS queues in resources, not ${JSON.stringify(logicalId)}`,
+    );
+  }
+  return queue;
+}
+
+function resolveValue(variable: string, value: EnvValue, queues: Map<string, Queue>): string {
+  if (typeof value !== "object") return String(value);
+  if ("Ref" in value) return queueFor(variable, value.Ref, queues).url;
+  const getAtt = value["Fn::GetAtt"];
+  if (Array.isArray(getAtt)) {
+    const queue = queueFor(variable, getAtt[0], queues);
+    if (getAtt[1] === "Arn") return queue.arn;
+    if (getAtt[1] === "QueueName") return queue.name;
+    if (getAtt[1] === "QueueUrl") return queue.url;
+  }
+  throw new ServiceDefinitionError(
+    `${variable}: unsupported value for the local cloud: ${JSON.stringify(value)}`,
+  );
+}
+
+export interface SqsEventSource {
+  functionKey: string;
+  functionName: string;
+  queue: Queue;
+  batchSize: number;
+  maxConcurrency: number;
+  reportBatchItemFailures: boolean;
+}
+
+interface SqsEventDefinition {
+  arn?: unknown;
+  batchSize?: number;
+  functionResponseType?: string;
+  maximumConcurrency?: number;
+}
+
+export interface FunctionDefinition {
+  name?: string;
+  events?: Record<string, unknown>[];
+  reservedConcurrency?: number;
+}
+
+/** Lambda's default batch size for SQS event sources. */
+const DEFAULT_SQS_BATCH_SIZE = 10;
+/** Concurrent invocations per event source when nothing limits them (Lambda allows 1,000). */
+export const DEFAULT_MAX_CONCURRENCY = 100;
+
+/** The `sqs` events of every function, as event-source mappings to run locally. */
+export function sqsEventSources(
+  functions: Record<string, FunctionDefinition>,
+  queues: Map<string, Queue>,
+): SqsEventSource[] {
+  const sources: SqsEventSource[] = [];
+  for (const [functionKey, definition] of Object.entries(functions)) {
+    for (const event of definition.events ?? []) {
+      if (!("sqs" in event)) continue;
+      const sqs = (
+        typeof event.sqs === "string" ? { arn: event.sqs } : event.sqs
+      ) as SqsEventDefinition;
+      const queue = queueByArn(functionKey, sqs.arn, queues);
+      sources.push({
+        functionKey,
+        functionName: definition.name ?? functionKey,
+        queue,
+        batchSize: sqs.batchSize ?? DEFAULT_SQS_BATCH_SIZE,
+        maxConcurrency:
+          sqs.maximumConcurrency ?? definition.reservedConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+        reportBatchItemFailures: sqs.functionResponseType === "ReportBatchItemFailures",
+      });
+    }
+  }
+  return sources;
+}
+
+function queueByArn(functionKey: string, arn: unknown, queues: Map<string, Queue>): Queue {
+  if (typeof arn === "string") {
+    const queue = [...queues.values()].find((q) => q.arn === arn || arn.endsWith(`:${q.name}`));
+    if (queue) return queue;
+  } else if (typeof arn === "object" && arn !== null && "Fn::GetAtt" in arn) {
+    const [logicalId] = (arn as { "Fn::GetAtt": unknown[] })["Fn::GetAtt"];
+    const queue = typeof logicalId === "string" ? queues.get(logicalId) : undefined;
+    if (queue) return queue;
+  }
+  throw new ServiceDefinitionError(
+    `function ${functionKey}: its sqs event names a queue not declared in resources: ${JSON.stringify(arn)}`,
+  );
+}
+
+export interface LocalCloudSettings {
+  dashboardPort: number;
+  redisPort: number;
+  bridgePort: number;
+  sqsPort: number;
+  redisUrl: string | undefined;
+  jsonCacheMs: number;
+  httpPort: number;
+  lambdaPort: number;
+}
+
+function port(name: string, value: unknown): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65_535) {
+    throw new ServiceDefinitionError(
+      `${name} must be a TCP port (1-65535), got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
+function cacheMs(value: unknown): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 1_000) {
+    throw new ServiceDefinitionError(
+      `JSON_CACHE_MS must be from 0 to 1000 ms, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
+/** custom.localCloud and custom.serverless-offline, validated. */
+export function localCloudSettings(
+  custom: Record<string, unknown> | undefined,
+): LocalCloudSettings {
+  const local = (custom?.localCloud ?? {}) as Record<string, unknown>;
+  const offline = (custom?.["serverless-offline"] ?? {}) as Record<string, unknown>;
+  const redisUrl =
+    typeof local.redisUrl === "string" && local.redisUrl !== "" ? local.redisUrl : undefined;
+  return {
+    dashboardPort: port("DASHBOARD_PORT", local.dashboardPort ?? 8000),
+    redisPort: port("REDIS_PORT", local.redisPort ?? 6390),
+    bridgePort: port("BRIDGE_PORT", local.bridgePort ?? 8079),
+    sqsPort: port("SQS_PORT", local.sqsPort ?? 9324),
+    redisUrl,
+    jsonCacheMs: cacheMs(local.jsonCacheMs ?? 250),
+    httpPort: port("API_PORT", offline.httpPort ?? 3000),
+    lambdaPort: port("LAMBDA_PORT", offline.lambdaPort ?? 3002),
+  };
+}

@@ -1,0 +1,64 @@
+/** HTTP plumbing for the Upstash bridge: body reading with a size cap, JSON replies, lifecycle. */
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { BridgeHttpError, type Json } from "./protocol";
+
+/** How long closeServer() lets in-flight requests finish before cutting their sockets. */
+const CLOSE_GRACE_MS = 1_000;
+/** Oversized bodies are drained (so the client reads the 413) up to this multiple of the limit. */
+const DRAIN_FACTOR = 16;
+
+/** Reads the body; past the limit it drains (so the client gets the 413) but keeps nothing. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const tooLarge = () =>
+      new BridgeHttpError(413, `ERR max request size exceeded: the limit is ${limit} bytes`);
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else if (size > limit * DRAIN_FACTOR) req.destroy(tooLarge());
+    });
+    req.on("end", () => (size > limit ? reject(tooLarge()) : resolve(Buffer.concat(chunks))));
+    req.on("error", reject);
+    req.on("close", () => reject(new BridgeHttpError(400, "ERR the request was aborted")));
+  });
+}
+
+export function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+export function boundPort(server: Server): number {
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("server is not on TCP");
+  return address.port;
+}
+
+/** Stops accepting, drops idle keep-alive sockets now and busy ones after a grace period. */
+export async function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+  await closed;
+  clearTimeout(force);
+}
+
+export function sendJson(res: ServerResponse, status: number, body: Json): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(payload),
+  });
+  res.end(payload);
+}
+
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host.startsWith("127.");
+}
