@@ -7,6 +7,8 @@
 type Env = Readonly<Record<string, string | undefined>>;
 
 export interface LocalCloudEnvironment {
+  /** The host's AWS_* variables, which serverless-offline passes on to every function. */
+  awsVariables: Record<string, string>;
   /** Colours in the log strip: NO_COLOR turns them off, FORCE_COLOR on, else a TTY decides. */
   colour: boolean;
   /** Credentials the functions' AWS SDK clients send to the local SQS (any value works). */
@@ -17,7 +19,12 @@ export function localCloudEnvironment(
   env: Env = process.env,
   stdoutIsTty = Boolean(process.stdout.isTTY),
 ): LocalCloudEnvironment {
+  const awsVariables: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith("AWS_") && value !== undefined) awsVariables[key] = value;
+  }
   return {
+    awsVariables,
     colour: env.NO_COLOR ? false : env.FORCE_COLOR ? true : stdoutIsTty,
     awsCredentials: {
       accessKeyId: env.AWS_ACCESS_KEY_ID ?? "local",
@@ -32,4 +39,12 @@ export function localCloudEnvironment(
  */
 export function silenceSdkNodeVersionWarning(): void {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+}
+
+/**
+ * Puts the settings every function shares into this process's environment, for the packages
+ * the functions' bundles leave external (the AWS SDK) and so share (see function-specs.ts).
+ */
+export function exposeToSharedPackages(settings: Record<string, string>): void {
+  for (const [key, value] of Object.entries(settings)) process.env[key] = value;
 }

@@ -5,11 +5,6 @@ import { freePort } from "./ports";
 import { projectRoot } from "./project";
 
 const serverlessBin = join(projectRoot, "node_modules", "serverless", "bin", "serverless.js");
-/**
- * `npm start` caps the local cloud's old-space heap: under load V8 otherwise lets garbage pile
- * up for a minute between major collections (RSS +30 % and back), which looks like a leak.
- */
-const HEAP_CAP = "--max-old-space-size=192";
 /** The token the local cloud's bridge uses unless UPSTASH_REDIS_REST_TOKEN is set. */
 export const LOCAL_TOKEN = "dockercoins-local-token";
 
@@ -34,17 +29,22 @@ export interface LocalCloud {
  */
 export async function startLocalCloud(
   env: Record<string, string> = {},
-  readyTimeoutMs = 90_000,
+  options: {
+    readyTimeoutMs?: number;
+    /** A service of its own (a test fixture); default the project's serverless.yml. */
+    serviceDir?: string;
+  } = {},
 ): Promise<LocalCloud> {
+  const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
   const names = ["api", "lambda", "dashboard", "redis", "bridge", "sqs"] as const;
   const ports = Object.fromEntries(
     await Promise.all(names.map(async (name) => [name, await freePort()] as const)),
   ) as Record<(typeof names)[number], number>;
   const { api, lambda, dashboard, redis, bridge, sqs } = ports;
-  // The same command as `npm start` (package.json), heap cap included.
+  // The same command as `npm start` (package.json).
   const echo = scriptSettings().echoLocalCloud;
-  const child = spawn(process.execPath, [HEAP_CAP, serverlessBin, "offline", "start"], {
-    cwd: projectRoot,
+  const child = spawn(process.execPath, [serverlessBin, "offline", "start"], {
+    cwd: options.serviceDir ?? projectRoot,
     env: {
       ...childEnvironment(),
       API_PORT: String(api),

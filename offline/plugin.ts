@@ -1,12 +1,25 @@
+import { join } from "node:path";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { DockerCoinsLocal } from "./dockercoins";
-import { localCloudEnvironment, silenceSdkNodeVersionWarning } from "./environment";
+import {
+  exposeToSharedPackages,
+  localCloudEnvironment,
+  silenceSdkNodeVersionWarning,
+} from "./environment";
 import { startRedisServer } from "./redis/server";
+import { bundleFunctions, type EsbuildSettings } from "./serverless/function-bundles";
+import type { FunctionRunner } from "./serverless/function-runner";
+import {
+  functionSpecs,
+  type RunnableFunction,
+  type RunnableService,
+  sharedAwsSettings,
+} from "./serverless/function-specs";
 import { lambdaInvoker } from "./serverless/invoke";
 import {
-  enforceReservedConcurrency,
   type PluginUtils,
   quietRequestNotices,
+  runFunctionsInProcess,
 } from "./serverless/offline-internals";
 import {
   type FunctionDefinition,
@@ -25,9 +38,9 @@ interface Serverless {
   serviceDir: string;
   service: {
     service: string;
-    provider: { stage: string; region: string; environment?: Record<string, unknown> };
+    provider: RunnableService["provider"] & { stage: string };
     custom?: Record<string, unknown>;
-    functions: Record<string, FunctionDefinition & { environment?: Record<string, unknown> }>;
+    functions: Record<string, FunctionDefinition & RunnableFunction>;
     resources?: {
       Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
     };
@@ -105,7 +118,12 @@ export class LocalCloudPlugin {
     if (redisUrl) {
       redisLog(`using REDIS_URL ${redisUrl}`);
     } else {
-      const redis = await startRedisServer({ port: s.redisPort, log: redisLog });
+      const redis = await startRedisServer({
+        port: s.redisPort,
+        log: redisLog,
+        // Marks it as this project's: a later start takes the port back from a leftover.
+        ownerDir: join(this.serverless.serviceDir, "node_modules", ".cache", "dockercoins-redis"),
+      });
       this.running.push({ name: "redis", stop: redis.stop });
       redisUrl = redis.url;
       redisLog(`ready on ${redis.url}`);
@@ -127,9 +145,7 @@ export class LocalCloudPlugin {
     sqsLog(`fauxqs ready on ${sqs.endpoint}; queues: ${names || "none"}`);
 
     this.wireEnvironment(sqs.endpoint);
-    const limits = await enforceReservedConcurrency(service.functions);
-    if (limits)
-      this.say(`reserved concurrency: ${limits} (calls over a limit wait for a free instance)`);
+    await this.runFunctions();
     await quietRequestNotices(this.utils);
   }
 
@@ -146,6 +162,35 @@ export class LocalCloudPlugin {
     };
     for (const definition of Object.values(functions)) {
       definition.environment = resolveEnvironment(definition.environment as never, this.queues);
+    }
+  }
+
+  /** Functions run in this process, one module scope per instance (function-runner.ts). */
+  private async runFunctions(): Promise<void> {
+    const { service, serviceDir } = this.serverless;
+    const specs = functionSpecs(service, this.environment.awsVariables);
+    exposeToSharedPackages(sharedAwsSettings(specs));
+    let runner: FunctionRunner | undefined;
+    const bundles = await bundleFunctions({
+      serviceDir,
+      handlers: [...specs.values()].map((spec) => spec.handler),
+      esbuild: (service.custom?.esbuild ?? {}) as EsbuildSettings,
+      watchDir: this.settings.watch,
+      onRebuilt: (ms) => {
+        runner?.reload();
+        this.say(`functions rebuilt in ${ms} ms; the next calls start fresh instances`);
+      },
+      onError: (err) => this.say(`rebuilding the functions failed: ${String(err)}`),
+    });
+    this.running.push({ name: "function bundles", stop: bundles.close });
+    runner = await runFunctionsInProcess(specs, () => bundles.dir);
+    const limits = [...specs.values()]
+      .filter((spec) => spec.reservedConcurrency !== undefined)
+      .map((spec) => `${spec.name} ${spec.reservedConcurrency}`);
+    if (limits.length > 0) {
+      this.say(
+        `reserved concurrency: ${limits.join(", ")} (calls over a limit wait for a free instance)`,
+      );
     }
   }
 

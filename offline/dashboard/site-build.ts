@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { build } from "esbuild";
+import { build, stop as stopEsbuild } from "esbuild";
 
 const SITE_PATH = join("functions", "webui", "site");
 
@@ -61,6 +61,8 @@ export async function buildSite(
     legalComments: "none",
     logLevel: "silent",
   });
+  // One-shot: esbuild would keep its helper process (about 25 MB) alive for nothing.
+  await stopEsbuild();
   const contents = new Map<string, Uint8Array>();
   for (const file of bundled.outputFiles) contents.set(basename(file.path), file.contents);
   contents.set("index.html", await readFile(join(sourceDir, "index.html")));

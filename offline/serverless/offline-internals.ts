@@ -1,14 +1,18 @@
 /**
  * The two places where the local cloud reaches into serverless-offline 13 (pinned in
- * package.json): its LambdaFunction class, to enforce reserved concurrency, and its log
- * utilities, to drop per-request notices. Both modules are ESM, cached by URL, so importing
+ * package.json): its LambdaFunction class, whose instances the local runner takes over, and
+ * its log utilities, to drop per-request notices. Both modules are ESM, cached by URL, so importing
  * them by file URL gives the very instances serverless-offline uses.
  */
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isOfflineNoise } from "../terminal/format";
-import { gateInstances } from "./concurrency";
-import type { FunctionDefinition } from "./service-definition";
+import {
+  type FunctionRunner,
+  type FunctionSpec,
+  installFunctionRunner,
+  type LambdaFunctionSurface,
+} from "./function-runner";
 
 type LogMethod = (...args: unknown[]) => void;
 /** What serverless hands every plugin, and serverless-offline keeps for its logging. */
@@ -22,25 +26,17 @@ function offlineModule(...path: string[]): string {
 }
 
 /**
- * Makes serverless-offline honour `reservedConcurrency` (see concurrency.ts for why and how).
- * Returns the limits applied, as text for the start-up log, or undefined when there are none.
+ * Runs every function in the local cloud's own runner (function-runner.ts) rather than
+ * serverless-offline's worker threads, and returns the runner.
  */
-export async function enforceReservedConcurrency(
-  functions: Record<string, FunctionDefinition>,
-): Promise<string | undefined> {
-  const limits = new Map<string, number>();
-  for (const [key, definition] of Object.entries(functions)) {
-    if (definition.reservedConcurrency === undefined) continue;
-    limits.set(definition.name ?? key, Number(definition.reservedConcurrency));
-  }
-  if (limits.size === 0) return undefined;
+export async function runFunctionsInProcess(
+  functions: Map<string, FunctionSpec>,
+  codeDir: () => string,
+): Promise<FunctionRunner> {
   const { default: LambdaFunction } = (await import(
     offlineModule("lambda", "LambdaFunction.js")
-  )) as {
-    default: { prototype: Parameters<typeof gateInstances>[0] };
-  };
-  gateInstances(LambdaFunction.prototype, limits);
-  return [...limits].map(([name, limit]) => `${name} ${limit}`).join(", ");
+  )) as { default: { prototype: LambdaFunctionSurface } };
+  return installFunctionRunner(LambdaFunction.prototype, functions, codeDir);
 }
 
 /**

@@ -127,6 +127,8 @@ export interface LocalCloudSettings {
   sqsPort: number;
   redisUrl: string | undefined;
   jsonCacheMs: number;
+  /** The folder whose changes rebuild the functions, or undefined (FUNCTIONS_WATCH=none). */
+  watch: string | undefined;
   httpPort: number;
   lambdaPort: number;
 }
@@ -151,6 +153,16 @@ function cacheMs(value: unknown): number {
   return n;
 }
 
+function watchFolder(value: unknown): string | undefined {
+  if (value === undefined || value === "" || value === "none") return undefined;
+  if (typeof value !== "string" || value.startsWith("/") || value.split("/").includes("..")) {
+    throw new ServiceDefinitionError(
+      `FUNCTIONS_WATCH must be a folder of the service, or none; got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
 /** custom.localCloud and custom.serverless-offline, validated. */
 export function localCloudSettings(
   custom: Record<string, unknown> | undefined,
@@ -166,6 +178,7 @@ export function localCloudSettings(
     sqsPort: port("SQS_PORT", local.sqsPort ?? 9324),
     redisUrl,
     jsonCacheMs: cacheMs(local.jsonCacheMs ?? 250),
+    watch: watchFolder(local.watch),
     httpPort: port("API_PORT", offline.httpPort ?? 3000),
     lambdaPort: port("LAMBDA_PORT", offline.lambdaPort ?? 3002),
   };

@@ -1,0 +1,76 @@
+/**
+ * serverless-offline's own timeout, forced by a handler that ignores its deadline and never
+ * answers (tests/fixtures/timeout-service), for a function with reservedConcurrency 1 and one
+ * without: the call fails with 504, its concurrency slot is free at once, its instance is
+ * discarded, and the next call runs in a fresh instance, as on Lambda. Under serverless-offline
+ * 13's worker-thread runner the instance was terminated and never recreated, so every later
+ * call to it waited for the timeout again (its issue #1896).
+ */
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalCloud, startLocalCloud } from "../../offline/launcher";
+import { projectRoot } from "../../offline/project";
+
+let cloud: LocalCloud;
+
+beforeAll(async () => {
+  cloud = await startLocalCloud(
+    {},
+    { serviceDir: join(projectRoot, "tests", "fixtures", "timeout-service") },
+  );
+});
+
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+interface Answer {
+  status: number;
+  ms: number;
+  body: { instance?: string; calls?: number };
+}
+
+async function call(path: string): Promise<Answer> {
+  const started = Date.now();
+  const res = await fetch(`${cloud.apiUrl}/${path}`, { signal: AbortSignal.timeout(10_000) });
+  const text = await res.text();
+  let body: Answer["body"] = {};
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // a timeout's answer is not ours to parse
+  }
+  return { status: res.status, ms: Date.now() - started, body };
+}
+
+describe.each(["gated", "free"])("a %s function whose handler never answers", (fn) => {
+  it("times out with 504 after its 1 s timeout, and the next call runs in a fresh instance", async () => {
+    const before = await call(`${fn}/ok`);
+    expect(before.status).toBe(200);
+
+    const hung = await call(`${fn}/hang`);
+    expect(hung.status).toBe(504);
+    expect(hung.ms).toBeGreaterThanOrEqual(900);
+
+    // With reservedConcurrency 1 this call would wait forever if the slot were still held.
+    const after = await call(`${fn}/ok`);
+    expect(after.status).toBe(200);
+    expect(after.ms).toBeLessThan(900); // no second wait for a dead instance
+    expect(after.body.calls).toBe(1); // module state starts over: a cold start
+    expect(after.body.instance).not.toBe(before.body.instance);
+  });
+
+  it("keeps serving from the fresh instance, never from the discarded one", async () => {
+    const first = await call(`${fn}/ok`);
+    const hung = await call(`${fn}/hang`);
+    expect(hung.status).toBe(504);
+    const seen = new Set<string | undefined>();
+    for (let i = 0; i < 5; i += 1) {
+      const answer = await call(`${fn}/ok`);
+      expect(answer.status).toBe(200);
+      seen.add(answer.body.instance);
+    }
+    expect(seen.has(first.body.instance)).toBe(false);
+    expect(seen.size).toBe(1); // one warm instance serves the sequential calls
+  });
+});
