@@ -12,7 +12,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["functions/**/*.test.ts", "offline/**/*.test.ts"],
+          include: ["functions/**/*.test.ts", "offline/**/*.test.ts", "bench/**/*.test.ts"],
           environment: "node",
           env,
         },

@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import type { SQSClient } from "@aws-sdk/client-sqs";
 import { DockerCoinsLocal } from "./dockercoins";
 import {
   exposeToSharedPackages,
@@ -28,7 +27,12 @@ import {
   resolveEnvironment,
   sqsEventSources,
 } from "./serverless/service-definition";
-import { createQueuesFromTemplate, type Queue, startSqsEmulator } from "./sqs/emulator";
+import {
+  createQueuesFromTemplate,
+  type Queue,
+  type SqsEmulator,
+  startSqsEmulator,
+} from "./sqs/emulator";
 import { startQueuePoller } from "./sqs/poller";
 import { LogRouter } from "./terminal/router";
 import { startBridge } from "./upstash-bridge/server";
@@ -64,9 +68,10 @@ export class LocalCloudPlugin {
   private readonly running: Stoppable[] = [];
   private settings!: LocalCloudSettings;
   private app: DockerCoinsLocal | undefined;
+  private runner: FunctionRunner | undefined;
   private startedAt = 0;
   private queues = new Map<string, Queue>();
-  private sqsClient: SQSClient | undefined;
+  private sqs: SqsEmulator | undefined;
 
   constructor(
     private readonly serverless: Serverless,
@@ -112,6 +117,10 @@ export class LocalCloudPlugin {
     this.say(
       `starting the local cloud for stage ${service.provider.stage}: redis, bridge, sqs, functions, dashboard`,
     );
+    // esbuild bundles in a process of its own: the functions build while Redis, the bridge
+    // and SQS start.
+    const bundling = this.bundleFunctions();
+    bundling.catch(() => undefined); // awaited below; a failure is reported there
 
     const redisLog = this.router.channel("redis");
     let redisUrl = s.redisUrl;
@@ -140,12 +149,14 @@ export class LocalCloudPlugin {
     const sqs = await startSqsEmulator({ port: s.sqsPort, log: sqsLog });
     this.running.push({ name: "sqs", stop: sqs.stop });
     this.queues = await createQueuesFromTemplate(sqs.client, service.resources?.Resources ?? {});
-    this.sqsClient = sqs.client;
+    this.sqs = sqs;
     const names = [...this.queues.values()].map((q) => q.name).join(", ");
     sqsLog(`fauxqs ready on ${sqs.endpoint}; queues: ${names || "none"}`);
 
     this.wireEnvironment(sqs.endpoint);
-    await this.runFunctions();
+    const bundles = await bundling;
+    this.running.push({ name: "function bundles", stop: bundles.close });
+    await this.runFunctions(bundles.dir);
     await quietRequestNotices(this.utils);
   }
 
@@ -165,25 +176,27 @@ export class LocalCloudPlugin {
     }
   }
 
-  /** Functions run in this process, one module scope per instance (function-runner.ts). */
-  private async runFunctions(): Promise<void> {
+  /** One bundle per handler, as serverless-esbuild makes them for a deploy; rebuilt on edits. */
+  private bundleFunctions() {
     const { service, serviceDir } = this.serverless;
-    const specs = functionSpecs(service, this.environment.awsVariables);
-    exposeToSharedPackages(sharedAwsSettings(specs));
-    let runner: FunctionRunner | undefined;
-    const bundles = await bundleFunctions({
+    return bundleFunctions({
       serviceDir,
-      handlers: [...specs.values()].map((spec) => spec.handler),
+      handlers: Object.values(service.functions).map((fn) => fn.handler),
       esbuild: (service.custom?.esbuild ?? {}) as EsbuildSettings,
       watchDir: this.settings.watch,
       onRebuilt: (ms) => {
-        runner?.reload();
+        this.runner?.reload();
         this.say(`functions rebuilt in ${ms} ms; the next calls start fresh instances`);
       },
       onError: (err) => this.say(`rebuilding the functions failed: ${String(err)}`),
     });
-    this.running.push({ name: "function bundles", stop: bundles.close });
-    runner = await runFunctionsInProcess(specs, () => bundles.dir);
+  }
+
+  /** Functions run in this process, one module scope per instance (function-runner.ts). */
+  private async runFunctions(codeDir: string): Promise<void> {
+    const specs = functionSpecs(this.serverless.service, this.environment.awsVariables);
+    exposeToSharedPackages(sharedAwsSettings(specs));
+    this.runner = await runFunctionsInProcess(specs, () => codeDir);
     const limits = [...specs.values()]
       .filter((spec) => spec.reservedConcurrency !== undefined)
       .map((spec) => `${spec.name} ${spec.reservedConcurrency}`);
@@ -205,13 +218,12 @@ export class LocalCloudPlugin {
     const { service } = this.serverless;
     const s = this.settings;
     const invoke = lambdaInvoker(s.lambdaPort, service.provider.region);
-    const client = this.sqsClient;
-    const app = this.app;
-    if (!client || !app) throw new Error("the local cloud's infrastructure did not start");
+    const { sqs, app } = this;
+    if (!sqs || !app) throw new Error("the local cloud's infrastructure did not start");
     const pollerLog = this.router.channel("poller");
     for (const source of sqsEventSources(service.functions, this.queues)) {
       const poller = startQueuePoller({
-        client,
+        client: sqs.client,
         queueUrl: source.queue.url,
         queueArn: source.queue.arn,
         functionName: source.functionName,
@@ -219,6 +231,7 @@ export class LocalCloudPlugin {
         maxConcurrency: source.maxConcurrency,
         reportBatchItemFailures: source.reportBatchItemFailures,
         invoke: (event) => invoke(source.functionName, event),
+        arrivals: sqs.arrivals(source.queue.url),
         log: pollerLog,
         // Ctrl-C has already drained the workers (dockercoins.ts); don't wait on stragglers.
         stopGraceMs: 1_000,

@@ -15,7 +15,7 @@
 // the life of the process that called it: in the local cloud, tens of MB for one build.
 process.env.ESBUILD_WORKER_THREADS ??= "0";
 const { buildSync } = require("esbuild");
-const { readFileSync, renameSync } = require("node:fs");
+const { existsSync, readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
 const path = require("node:path");
 
 const projectRoot = path.join(__dirname, "..");
@@ -39,25 +39,58 @@ function externalPackages(bundlePackages) {
   return names.filter((name) => !bundlePackages.includes(name));
 }
 
-/** Bundles `entry` (a .ts file) into one CommonJS file in the cache and returns its path. */
+/** Every input file of a bundle with its modification time, as esbuild's metafile lists them. */
+function inputStamps(metafile) {
+  return Object.fromEntries(
+    Object.keys(metafile.inputs).map((input) => {
+      const file = path.resolve(projectRoot, input);
+      return [file, statSync(file).mtimeMs];
+    }),
+  );
+}
+
+/** True when the bundle exists, was built alike, and none of its inputs changed since. */
+function isFresh(outfile, stampsFile, bundlePackages) {
+  if (!existsSync(outfile) || !existsSync(stampsFile)) return false;
+  try {
+    const { packages, inputs } = JSON.parse(readFileSync(stampsFile, "utf8"));
+    if (JSON.stringify(packages) !== JSON.stringify(bundlePackages)) return false;
+    return Object.entries(inputs).every(([file, mtimeMs]) => statSync(file).mtimeMs === mtimeMs);
+  } catch {
+    return false; // an input was deleted, or the stamps are unreadable: build again
+  }
+}
+
+/**
+ * Bundles `entry` (a .ts file) into one CommonJS file in the cache and returns its path. A
+ * bundle whose inputs have not changed since it was built is reused (no esbuild run at all).
+ */
 function bundleTypeScript(entry, options = {}) {
   const absolute = path.resolve(entry);
   const name = path.relative(projectRoot, absolute).replace(/[\\/]/g, "__").replace(/\.ts$/, "");
   const outfile = path.join(cacheDir, `${name}.cjs`);
+  const stampsFile = `${outfile}.inputs.json`;
+  const bundlePackages = options.bundlePackages ?? [];
+  if (isFresh(outfile, stampsFile, bundlePackages)) return outfile;
   // Written beside its final name, then renamed: a second process loading the same entry at
   // the same moment (two test files, a bench and a test) never reads a half-written file.
   const temporary = `${outfile}.${process.pid}.tmp`;
-  buildSync({
+  const { metafile } = buildSync({
     entryPoints: [absolute],
     outfile: temporary,
     bundle: true,
     platform: "node",
     target: "node20",
     format: "cjs",
-    external: externalPackages(options.bundlePackages ?? []),
+    external: externalPackages(bundlePackages),
+    absWorkingDir: projectRoot,
+    metafile: true,
     logLevel: "warning",
   });
   renameSync(temporary, outfile);
+  const stamps = { packages: bundlePackages, inputs: inputStamps(metafile) };
+  writeFileSync(`${stampsFile}.${process.pid}.tmp`, JSON.stringify(stamps));
+  renameSync(`${stampsFile}.${process.pid}.tmp`, stampsFile);
   return outfile;
 }
 

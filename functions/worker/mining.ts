@@ -120,7 +120,9 @@ export async function mineSlice(
     return true;
   };
 
-  let lastFlushAt = clock.now();
+  // The first hash of a slice is saved at once (then about once a second): a replica shows up
+  // on the dashboard as soon as it mines, not a flush interval later.
+  let lastFlushAt = Number.NEGATIVE_INFINITY;
   while (keepMining && clock.now() < options.deadline) {
     await clock.sleep(options.delayMs);
     try {

@@ -1,3 +1,7 @@
+/**
+ * The dashboard's origin, as the original webui on :8000: the built site, the API it calls on
+ * the same origin, and the local cloud's own stats.
+ */
 import { readFile } from "node:fs/promises";
 import {
   createServer,
@@ -56,6 +60,25 @@ export async function startDashboardServer(options: DashboardOptions) {
   };
 }
 
+/** The local cloud's own health: not part of the app, never deployed. */
+export const LOCAL_CLOUD_STATS_PATH = "/local-cloud/stats";
+
+/**
+ * Memory and the live handles of the local cloud's process, by type (sockets, timers, message
+ * ports…): what a leak would make grow. Read by `npm run bench -- --soak`.
+ */
+export function localCloudStats() {
+  const resources: Record<string, number> = {};
+  for (const type of process.getActiveResourcesInfo()) resources[type] = (resources[type] ?? 0) + 1;
+  const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+  return {
+    pid: process.pid,
+    uptimeSeconds: process.uptime(),
+    memory: { rss, heapUsed, heapTotal, external },
+    resources,
+  };
+}
+
 /** API routes the dashboard calls on its own origin, and the methods they take. */
 const API_ROUTES: Record<string, string[]> = {
   "/json": ["GET", "HEAD"],
@@ -87,6 +110,12 @@ async function handle(
     return;
   }
   if (method !== "GET" && method !== "HEAD") return notAllowed(res, method, ["GET", "HEAD"]);
+  if (url.pathname === LOCAL_CLOUD_STATS_PATH) {
+    const body = JSON.stringify(localCloudStats());
+    res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
+    res.end(method === "HEAD" ? undefined : body);
+    return;
+  }
   if (url.pathname === "/") {
     res.writeHead(302, { location: "/index.html" });
     res.end();

@@ -86,7 +86,7 @@ export class RedisServerStartError extends Error {
 }
 
 const READY_TIMEOUT_MS = 5_000;
-const PING_RETRY_MS = 50;
+const PING_RETRY_MS = 10;
 const STOP_GRACE_MS = 2_000;
 /** How long a leftover Redis of ours has to release the port after SHUTDOWN. */
 const TAKE_BACK_TIMEOUT_MS = 2_000;

@@ -5,6 +5,7 @@
 import type { AddressInfo } from "node:net";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { buildApp } from "fauxqs";
+import type { ArrivalSignal } from "./poller";
 import { type CfnResources, planQueues, type QueuePlan, renderRedrivePolicy } from "./queue-plan";
 import { toInternalQueueUrl, toPublicQueueUrls } from "./queue-url";
 
@@ -23,6 +24,11 @@ export type SqsEmulator = {
   port: number;
   /** A client for this emulator (static "test" credentials; fauxqs accepts any). */
   client: SQSClient;
+  /**
+   * Signals that messages may have arrived on a queue (sent, or made visible again), for an
+   * in-process poller that then needs no long poll (see poller.ts, `arrivals`).
+   */
+  arrivals(queueUrl: string): ArrivalSignal;
   /** Closes the server (pending long polls return empty) and the client. Stop pollers first. */
   stop(): Promise<void>;
 };
@@ -50,6 +56,7 @@ type FauxqsApp = {
     name: "onSend",
     hook: (request: HookRequest, reply: HookReply, payload: unknown) => Promise<unknown>,
   ): unknown;
+  addHook(name: "onResponse", hook: (request: HookRequest) => Promise<void>): unknown;
   inject(request: {
     method: "POST";
     url: string;
@@ -138,6 +145,37 @@ function releaseAbandonedReceives(app: FauxqsApp, log: Log): void {
   });
 }
 
+/** Actions after which a queue may hold messages a receive would get. */
+const ARRIVAL_ACTIONS = new Set([
+  "SendMessage",
+  "SendMessageBatch",
+  "ChangeMessageVisibility",
+  "ChangeMessageVisibilityBatch",
+]);
+
+/** Tells listeners of a queue (by its internal URL) once such an action on it has answered. */
+function signalArrivals(app: FauxqsApp): (internalUrl: string) => ArrivalSignal {
+  const listeners = new Map<string, Set<() => void>>();
+  app.addHook("onResponse", async (request) => {
+    const action = sqsAction(request.headers);
+    const body = request.body;
+    if (
+      action &&
+      ARRIVAL_ACTIONS.has(action) &&
+      isRecord(body) &&
+      typeof body.QueueUrl === "string"
+    ) {
+      for (const listener of listeners.get(body.QueueUrl) ?? []) listener();
+    }
+  });
+  return (internalUrl) => (listener) => {
+    const set = listeners.get(internalUrl) ?? new Set();
+    set.add(listener);
+    listeners.set(internalUrl, set);
+    return () => set.delete(listener);
+  };
+}
+
 /** Starts fauxqs on 127.0.0.1 (never 0.0.0.0, unlike fauxqs' own startFauxqs()). */
 export async function startSqsEmulator(opts: SqsEmulatorOptions): Promise<SqsEmulator> {
   const log = opts.log ?? (() => {});
@@ -145,6 +183,7 @@ export async function startSqsEmulator(opts: SqsEmulatorOptions): Promise<SqsEmu
   let port = opts.port;
   mapQueueUrls(app, () => port);
   releaseAbandonedReceives(app, log);
+  const arrivalsOf = signalArrivals(app);
   await app.listen({ port: opts.port, host: HOST });
   const address = app.server.address();
   port = typeof address === "object" && address !== null ? address.port : opts.port;
@@ -163,7 +202,9 @@ export async function startSqsEmulator(opts: SqsEmulatorOptions): Promise<SqsEmu
     stopping ??= app.close().then(() => client.destroy());
     return stopping;
   };
-  return { endpoint, port, client, stop };
+  const arrivals = (queueUrl: string) =>
+    arrivalsOf(toInternalQueueUrl(queueUrl, port, EMULATOR_REGION));
+  return { endpoint, port, client, arrivals, stop };
 }
 
 async function createQueue(

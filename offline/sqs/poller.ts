@@ -12,6 +12,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
 import type { InvokeOutcome } from "../serverless/invoke";
+import { ErrorStreak } from "./error-streak";
 import {
   type BackoffSchedule,
   backoffDelayMs,
@@ -36,6 +37,15 @@ export type QueuePollerOptions = {
   log?: (line: string) => void;
   /** Long-poll wait, 0–20 s; default 20 as in Lambda. stop() aborts the wait. */
   waitTimeSeconds?: number;
+  /**
+   * An in-process emulator's signal that messages may have arrived on this queue. Given one,
+   * the poller receives without waiting and, when the queue is empty, sleeps until the signal
+   * (or `idlePollMs`, for messages that become visible again): no long poll is left waiting,
+   * so the emulator keeps no timer running and an idle local cloud stays idle.
+   */
+  arrivals?: ArrivalSignal;
+  /** With `arrivals`: the longest sleep between receives of an empty queue; default 2000 ms. */
+  idlePollMs?: number;
   /** How long stop() waits for running invocations; default 5000 ms. */
   stopGraceMs?: number;
   /** Retry delays after SQS errors; default 100 ms doubling up to 5 s. */
@@ -44,39 +54,20 @@ export type QueuePollerOptions = {
 
 export type QueuePoller = { stop(): Promise<void> };
 
+/** Subscribes to "messages may have arrived"; returns the unsubscribe function. */
+export type ArrivalSignal = (listener: () => void) => () => void;
+
 const MAX_RECEIVE = 10;
 /** With short polling (waitTimeSeconds 0), pause between empty receives rather than spin. */
 const SHORT_POLL_IDLE_MS = 200;
+/** Messages become visible again after their visibility timeout without any signal. */
+const DEFAULT_IDLE_POLL_MS = 2_000;
 
 function assertIntegerIn(name: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new RangeError(
       `startQueuePoller: ${name} must be an integer from ${min} to ${max}, got ${value}`,
     );
-  }
-}
-
-/** Logs the first error of a streak and the recovery, not every failed attempt in between. */
-class ErrorStreak {
-  private failures = 0;
-
-  constructor(private readonly log: (line: string) => void) {}
-
-  /** Returns the number of consecutive failures so far. */
-  failed(action: string, err: unknown): number {
-    this.failures += 1;
-    if (this.failures === 1) {
-      this.log(
-        `${action} failed: ${describeError(err)}; retrying with backoff (quiet until it recovers)`,
-      );
-    }
-    return this.failures;
-  }
-
-  succeeded(): void {
-    if (this.failures === 0) return;
-    this.log(`SQS reachable again after ${this.failures} failed attempt(s); polling resumed`);
-    this.failures = 0;
   }
 }
 
@@ -89,6 +80,10 @@ class SqsEventSourceMapping {
   private readonly streak: ErrorStreak;
   private readonly log: (line: string) => void;
   private readonly receiveMax: number;
+  /** Set by the arrival signal; cleared as a receive starts, so no signal is ever missed. */
+  private arrived = false;
+  private wakeOnArrival: (() => void) | undefined;
+  private readonly unsubscribe: (() => void) | undefined;
 
   constructor(private readonly opts: QueuePollerOptions) {
     const queueName = opts.queueArn.split(":").pop() ?? opts.queueUrl;
@@ -99,6 +94,10 @@ class SqsEventSourceMapping {
     if (opts.batchSize > MAX_RECEIVE) {
       this.log(`batchSize ${opts.batchSize} capped at ${MAX_RECEIVE} (no batching window locally)`);
     }
+    this.unsubscribe = opts.arrivals?.(() => {
+      this.arrived = true;
+      this.wakeOnArrival?.();
+    });
     this.loop = this.run().catch((err: unknown) =>
       this.log(`poller crashed: ${describeError(err)}`),
     );
@@ -111,15 +110,34 @@ class SqsEventSourceMapping {
       // Like Lambda's pollers: take up to 10 messages at once and split them into batches, so a
       // burst of tickets (scaling to 10 replicas) starts in one round trip, not ten.
       const freeSlots = this.opts.maxConcurrency - this.inFlight.size;
+      this.arrived = false;
       const messages = await this.receive(Math.min(MAX_RECEIVE, freeSlots * this.receiveMax));
       // Even if stop() raced the response, these messages are ours now: process them.
       for (let i = 0; i < messages.length; i += this.receiveMax) {
         this.dispatch(messages.slice(i, i + this.receiveMax));
       }
-      if (messages.length === 0 && this.opts.waitTimeSeconds === 0) {
+      if (messages.length === 0 && this.opts.arrivals) {
+        await this.untilArrival(this.opts.idlePollMs ?? DEFAULT_IDLE_POLL_MS);
+      } else if (messages.length === 0 && this.opts.waitTimeSeconds === 0) {
         await this.pause(SHORT_POLL_IDLE_MS);
       }
     }
+  }
+
+  /** Sleeps until messages may have arrived (or `ms`, or stop()). */
+  private async untilArrival(ms: number): Promise<void> {
+    if (this.arrived || this.stopping) return;
+    const timeout = new AbortController();
+    await Promise.race([
+      new Promise<void>((resolve) => {
+        this.wakeOnArrival = resolve;
+      }),
+      delay(ms, undefined, { signal: AbortSignal.any([timeout.signal, this.abort.signal]) }).catch(
+        () => {},
+      ),
+    ]);
+    timeout.abort();
+    this.wakeOnArrival = undefined;
   }
 
   /** Sleeps, but wakes at once when stop() is called. */
@@ -137,7 +155,9 @@ class SqsEventSourceMapping {
   }
 
   private async receive(maxMessages: number): Promise<Message[]> {
-    const { client, queueUrl, waitTimeSeconds = 20 } = this.opts;
+    const { client, queueUrl } = this.opts;
+    // With an arrival signal there is nothing to wait for: the signal is the long poll.
+    const waitTimeSeconds = this.opts.arrivals ? 0 : (this.opts.waitTimeSeconds ?? 20);
     const command = new ReceiveMessageCommand({
       QueueUrl: queueUrl,
       MaxNumberOfMessages: maxMessages,
@@ -224,6 +244,8 @@ class SqsEventSourceMapping {
       this.stopping = true;
       this.abort.abort();
       this.wakeLoop?.();
+      this.wakeOnArrival?.();
+      this.unsubscribe?.();
     }
     await this.loop;
     if (this.inFlight.size === 0) return;
@@ -247,6 +269,7 @@ export function startQueuePoller(opts: QueuePollerOptions): QueuePoller {
   assertIntegerIn("batchSize", opts.batchSize, 1, 10_000);
   assertIntegerIn("maxConcurrency", opts.maxConcurrency, 1, 1_000);
   assertIntegerIn("waitTimeSeconds", opts.waitTimeSeconds ?? 20, 0, 20);
+  assertIntegerIn("idlePollMs", opts.idlePollMs ?? DEFAULT_IDLE_POLL_MS, 10, 60_000);
   const mapping = new SqsEventSourceMapping(opts);
   const graceMs = opts.stopGraceMs ?? 5_000;
   return { stop: () => mapping.stop(graceMs) };

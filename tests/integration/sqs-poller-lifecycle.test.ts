@@ -83,4 +83,31 @@ describe("SQS poller lifecycle on fauxqs", () => {
       client.destroy();
     }
   });
+
+  it("with the emulator's arrival signal, delivers at once without any long poll waiting", async () => {
+    const { queue } = await rig.makeQueues();
+    const fn = recorder();
+    // An idle poll far longer than the test: only the signal can explain a prompt delivery.
+    rig.poll(queue, fn.invoke, {
+      arrivals: rig.emulator().arrivals(queue.url),
+      idlePollMs: 30_000,
+    });
+    await delay(300);
+    const sent = Date.now();
+    await rig.sendAll(queue.url, ["signalled"]);
+    await waitFor("the delivery", () => fn.bodies().includes("signalled"), 2_000);
+    expect(Date.now() - sent).toBeLessThan(1_000);
+  });
+
+  it("with the signal, still redelivers a message whose visibility timeout ran out", async () => {
+    const { queue } = await rig.makeQueues(); // visibility timeout 1 s
+    let calls = 0;
+    const fn = recorder(() =>
+      ++calls === 1 ? { ok: false, error: "first try fails" } : { ok: true, response: null },
+    );
+    rig.poll(queue, fn.invoke, { arrivals: rig.emulator().arrivals(queue.url), idlePollMs: 500 });
+    await rig.sendAll(queue.url, ["retried"]);
+    await waitFor("the redelivery", () => calls === 2, 5_000);
+    await waitFor("the deletion", () => rig.isEmpty(queue.url));
+  });
 });
