@@ -13,7 +13,7 @@ import { createRedis } from "../functions/shared/redis";
 import { activeReplicaCount, clearHalt, haltReplicas } from "../functions/shared/replicas/replicas";
 import { startDashboardServer } from "./dashboard/server";
 import { buildSite } from "./dashboard/site-build";
-import type { InvokeOutcome } from "./serverless/invoke";
+import type { InvokeOutcome } from "./serverless/function-runner";
 
 /** How long Ctrl-C waits for replicas to flush their last counts and release their leases. */
 const DRAIN_TIMEOUT_MS = 2_000;
@@ -31,6 +31,7 @@ export interface DashboardSettings {
   /** serverless-offline's API with its stage, e.g. http://127.0.0.1:3000/dev */
   apiUrl: string;
   jsonCacheMs: number;
+  hostStats?: () => Promise<unknown>;
   log: Log;
 }
 
@@ -57,6 +58,7 @@ export class DockerCoinsLocal {
       siteDir,
       apiUrl: settings.apiUrl,
       jsonCacheMs: settings.jsonCacheMs,
+      ...(settings.hostStats && { hostStats: settings.hostStats }),
       log: settings.log,
     });
   }

@@ -8,6 +8,9 @@ const serverlessBin = join(projectRoot, "node_modules", "serverless", "bin", "se
 /** The token the local cloud's bridge uses unless UPSTASH_REDIS_REST_TOKEN is set. */
 export const LOCAL_TOKEN = "dockercoins-local-token";
 
+const PORT_NAMES = ["api", "lambda", "dashboard", "redis", "bridge", "sqs"] as const;
+export type PortName = (typeof PORT_NAMES)[number];
+
 export interface LocalCloud {
   /** e.g. http://127.0.0.1:PORT/dev */
   apiUrl: string;
@@ -15,7 +18,7 @@ export interface LocalCloud {
   bridgeUrl: string;
   sqsEndpoint: string;
   redisPort: number;
-  ports: Record<"api" | "lambda" | "dashboard" | "redis" | "bridge" | "sqs", number>;
+  ports: Record<PortName, number>;
   /** Every line the cloud printed so far (prefixed, without colour). */
   output: string[];
   process: ChildProcess;
@@ -33,19 +36,24 @@ export async function startLocalCloud(
     readyTimeoutMs?: number;
     /** A service of its own (a test fixture); default the project's serverless.yml. */
     serviceDir?: string;
+    /** Ports to use (a restart on the same ones); default free ports picked now. */
+    ports?: Record<PortName, number>;
   } = {},
 ): Promise<LocalCloud> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
-  const names = ["api", "lambda", "dashboard", "redis", "bridge", "sqs"] as const;
-  const ports = Object.fromEntries(
-    await Promise.all(names.map(async (name) => [name, await freePort()] as const)),
-  ) as Record<(typeof names)[number], number>;
+  const ports =
+    options.ports ??
+    (Object.fromEntries(
+      await Promise.all(PORT_NAMES.map(async (name) => [name, await freePort()] as const)),
+    ) as Record<PortName, number>);
   const { api, lambda, dashboard, redis, bridge, sqs } = ports;
   // The same command as `npm start` (package.json).
   const echo = scriptSettings().echoLocalCloud;
   const child = spawn(process.execPath, [serverlessBin, "offline", "start"], {
     cwd: options.serviceDir ?? projectRoot,
     env: {
+      // As `npm start` (package.json): glibc keeps fewer per-thread memory arenas.
+      MALLOC_ARENA_MAX: "2",
       ...childEnvironment(),
       API_PORT: String(api),
       LAMBDA_PORT: String(lambda),

@@ -14,11 +14,10 @@ import {
   type RunnableService,
   sharedAwsSettings,
 } from "./serverless/function-specs";
-import { lambdaInvoker } from "./serverless/invoke";
 import {
   type PluginUtils,
   quietRequestNotices,
-  runFunctionsInProcess,
+  runFunctionsInHost,
 } from "./serverless/offline-internals";
 import {
   type FunctionDefinition,
@@ -192,11 +191,13 @@ export class LocalCloudPlugin {
     });
   }
 
-  /** Functions run in this process, one module scope per instance (function-runner.ts). */
+  /** Functions run in one host thread, one module scope per instance (function-runner.ts). */
   private async runFunctions(codeDir: string): Promise<void> {
     const specs = functionSpecs(this.serverless.service, this.environment.awsVariables);
     exposeToSharedPackages(sharedAwsSettings(specs));
-    this.runner = await runFunctionsInProcess(specs, () => codeDir);
+    this.runner = await runFunctionsInHost(specs, codeDir, this.router.channel("functions"));
+    const runner = this.runner;
+    this.running.push({ name: "function host", stop: () => runner.close() });
     const limits = [...specs.values()]
       .filter((spec) => spec.reservedConcurrency !== undefined)
       .map((spec) => `${spec.name} ${spec.reservedConcurrency}`);
@@ -217,7 +218,9 @@ export class LocalCloudPlugin {
     process.off("SIGTERM", this.abortStart);
     const { service } = this.serverless;
     const s = this.settings;
-    const invoke = lambdaInvoker(s.lambdaPort, service.provider.region);
+    const runner = this.runner;
+    if (!runner) throw new Error("the functions did not start");
+    const invoke = (name: string, payload: unknown) => runner.invoke(name, payload);
     const { sqs, app } = this;
     if (!sqs || !app) throw new Error("the local cloud's infrastructure did not start");
     const pollerLog = this.router.channel("poller");
@@ -248,6 +251,7 @@ export class LocalCloudPlugin {
       port: s.dashboardPort,
       apiUrl,
       jsonCacheMs: s.jsonCacheMs,
+      hostStats: () => this.runner?.hostStats() ?? Promise.resolve(undefined),
       log: this.router.channel("dashboard"),
     });
     this.running.push({ name: "dashboard", stop: dashboard.close });

@@ -18,6 +18,12 @@ function statFields(pid: number): string[] | undefined {
   }
 }
 
+/** True while the process exists and has not exited (a zombie, exited but not reaped, has). */
+export function isRunning(pid: number): boolean {
+  const state = statFields(pid)?.[0];
+  return state !== undefined && state !== "Z" && state !== "X";
+}
+
 /** `pid` and every live descendant of it. */
 export function processTree(pid: number): number[] {
   const children = new Map<number, number[]>();

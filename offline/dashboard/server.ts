@@ -29,6 +29,8 @@ export interface DashboardOptions {
   apiUrl: string;
   /** How long a /json answer is reused (0: never); see ResponseCache. */
   jsonCacheMs: number;
+  /** The function host thread's own figures, added to the local cloud's stats. */
+  hostStats?: () => Promise<unknown>;
   log: (line: string) => void;
 }
 
@@ -111,7 +113,10 @@ async function handle(
   }
   if (method !== "GET" && method !== "HEAD") return notAllowed(res, method, ["GET", "HEAD"]);
   if (url.pathname === LOCAL_CLOUD_STATS_PATH) {
-    const body = JSON.stringify(localCloudStats());
+    const body = JSON.stringify({
+      ...localCloudStats(),
+      functionHost: (await options.hostStats?.()) ?? null,
+    });
     res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
     res.end(method === "HEAD" ? undefined : body);
     return;

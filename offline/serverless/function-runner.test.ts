@@ -58,8 +58,10 @@ const functions = new Map(
 const runner = installFunctionRunner(
   FakeLambdaFunction.prototype as unknown as LambdaFunctionSurface,
   functions,
-  () => codeDir,
+  codeDir,
+  () => {},
 );
+afterAll(() => runner.close());
 const instance = (name: string) => new FakeLambdaFunction(name) as Fn;
 
 async function run(fn: Fn, event: unknown = {}) {

@@ -1,6 +1,7 @@
 /**
- * How the local cloud runs the functions for serverless-offline 13: in its own process, one
- * module scope per instance (handler-module.ts), instead of a worker thread per instance.
+ * How the local cloud runs the functions for serverless-offline 13: all instances in one
+ * function host thread (function-host.ts), one module scope per instance, instead of a worker
+ * thread per instance.
  *
  * Why: serverless-offline 13's worker-thread runner costs a V8 isolate per instance (the
  * local cloud reached 0.8–1.6 GiB), a MessageChannel per invocation that it never closes and
@@ -18,15 +19,14 @@
  *   offline's own "[504] - Lambda timeout.", frees its concurrency slot at once, and its
  *   instance is discarded, so the next call starts a fresh one (a cold start).
  *
- * What differs: instances share one event loop. Code a timed-out handler left running (a
- * pending timer, an unanswered request) is abandoned, not killed as Lambda kills a sandbox;
- * its result is ignored. A handler that blocks the event loop (a synchronous endless loop)
- * blocks the whole local cloud.
+ * What differs: instances share the host's event loop. Code a timed-out handler left running
+ * (a pending timer) is abandoned, not killed as Lambda kills a sandbox; its result is
+ * ignored. A handler that blocks the loop gets the whole host replaced (host-client.ts).
  */
 import { randomUUID } from "node:crypto";
-import { join } from "node:path";
 import { Semaphore, ThrottledError } from "./concurrency";
-import { type Handler, instantiateHandler } from "./handler-module";
+import { FunctionHost, HostedFunctionError } from "./host-client";
+import type { HostStats } from "./host-protocol";
 
 /** What the runner needs to know of one function (read from the service definition). */
 export interface FunctionSpec {
@@ -68,18 +68,29 @@ interface InstanceState {
   /** From setEvent (when the pool hands it out) until its invocation ends. */
   busy: boolean;
   idleSince: number;
-  /** The loaded module; undefined before the first call and after a timeout (discarded). */
-  handler: Promise<Handler> | undefined;
-  /** The code generation it was loaded from (see reload()). */
-  generation: number;
+  /** Its module scope in the function host; a new key after a timeout (a fresh instance). */
+  instance: string;
 }
 
+/** What invoking a function produced: its return value, or why it failed. */
+export type InvokeOutcome = { ok: true; response: unknown } | { ok: false; error: string };
+
 export interface FunctionRunner {
+  /**
+   * Invokes a function as AWS's event sources call the Invoke API (the SQS poller, the
+   * supervisor's kick): same instances' rules, same concurrency limits, same timeout.
+   */
+  invoke(functionName: string, payload: unknown): Promise<InvokeOutcome>;
   /** Instances started (cold starts) per function name, for tests and benchmarks. */
   readonly coldStarts: Map<string, number>;
   readonly semaphores: Map<string, Semaphore>;
   /** New code: every instance's next invocation starts a fresh module (a cold start). */
   reload(): void;
+  /** Times the function host was replaced because a handler blocked it. */
+  readonly hostRestarts: number;
+  /** The host thread's heap and handles; undefined if it does not answer in a second. */
+  hostStats(): Promise<HostStats | undefined>;
+  close(): Promise<void>;
 }
 
 /**
@@ -90,10 +101,13 @@ export interface FunctionRunner {
 export function installFunctionRunner(
   proto: LambdaFunctionSurface,
   functions: Map<string, FunctionSpec>,
-  codeDir: () => string,
+  codeDir: string,
+  log: (line: string) => void,
 ): FunctionRunner {
   const states = new WeakMap<object, InstanceState>();
-  let generation = 0;
+  const host = new FunctionHost([...functions.values()], codeDir, log);
+  let instances = 0;
+  const newInstance = () => `i${++instances}`;
   const coldStarts = new Map<string, number>();
   const semaphores = new Map<string, Semaphore>();
   for (const spec of functions.values()) {
@@ -109,8 +123,7 @@ export function installFunctionRunner(
         clientContext: undefined,
         busy: false,
         idleSince: performance.now(),
-        handler: undefined,
-        generation,
+        instance: newInstance(),
       };
       states.set(fn, state);
     }
@@ -121,13 +134,6 @@ export function installFunctionRunner(
     if (!spec) throw new Error(`the local cloud knows no function named ${name}`);
     return spec;
   };
-  const load = (spec: FunctionSpec): Promise<Handler> => {
-    coldStarts.set(spec.name, (coldStarts.get(spec.name) ?? 0) + 1);
-    const dot = spec.handler.lastIndexOf(".");
-    const file = `${join(codeDir(), spec.handler.slice(0, dot))}.js`;
-    return instantiateHandler(file, spec.handler.slice(dot + 1), spec.env);
-  };
-
   Object.defineProperties(proto, {
     status: {
       configurable: true,
@@ -154,6 +160,8 @@ export function installFunctionRunner(
     stateOf(this).clientContext = clientContext;
   };
   proto.cleanup = async function (this: object) {
+    const state = states.get(this);
+    if (state) host.discard(state.instance);
     states.delete(this);
   };
   proto.runHandler = async function (this: LambdaFunctionSurface) {
@@ -165,19 +173,36 @@ export function installFunctionRunner(
       }
       const release = await semaphores.get(spec.name)?.acquire();
       try {
-        if (state.generation !== generation) {
-          state.handler = undefined;
-          state.generation = generation;
-        }
-        state.handler ??= load(spec);
-        const handler = await state.handler.catch((err: unknown) => {
-          state.handler = undefined; // an init error: the next call tries a fresh instance
-          throw err;
+        const { id, answer } = host.invoke({
+          instance: state.instance,
+          fn: spec.name,
+          event: state.event,
+          clientContext: state.clientContext,
+          requestId: randomUUID(),
+          timeoutMs: spec.timeoutMs,
         });
-        return await invoke(handler, state, spec);
-      } catch (err) {
-        if (err instanceof LambdaTimeoutError) state.handler = undefined;
-        throw err;
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            // Discarded: the next call to this instance starts a fresh module.
+            host.abandon(id, state.instance);
+            state.instance = newInstance();
+            reject(new LambdaTimeoutError());
+          }, spec.timeoutMs);
+        });
+        const countColdStart = (coldStart: boolean) => {
+          if (coldStart) coldStarts.set(spec.name, (coldStarts.get(spec.name) ?? 0) + 1);
+        };
+        try {
+          const { result, coldStart } = await Promise.race([answer, timedOut]);
+          countColdStart(coldStart);
+          return result;
+        } catch (err) {
+          if (err instanceof HostedFunctionError) countColdStart(err.coldStart);
+          throw err;
+        } finally {
+          clearTimeout(timer);
+        }
       } finally {
         release?.();
       }
@@ -186,54 +211,39 @@ export function installFunctionRunner(
       state.idleSince = performance.now();
     }
   };
+  // Instances for invocations that do not come through serverless-offline (its pool is out
+  // of reach): idle ones wait here, by function, to be reused warm.
+  const idle = new Map<string, LambdaFunctionSurface[]>();
+  const invoke = async (functionName: string, payload: unknown): Promise<InvokeOutcome> => {
+    if (!functions.has(functionName)) {
+      return { ok: false, error: `ResourceNotFoundException: no function named ${functionName}` };
+    }
+    const pool = idle.get(functionName) ?? [];
+    idle.set(functionName, pool);
+    const fn =
+      pool.pop() ??
+      (Object.create(proto, { functionName: { value: functionName } }) as LambdaFunctionSurface);
+    fn.setEvent(payload);
+    try {
+      return { ok: true, response: (await fn.runHandler()) ?? null };
+    } catch (err) {
+      return {
+        ok: false,
+        error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      };
+    } finally {
+      pool.push(fn);
+    }
+  };
   return {
+    invoke,
     coldStarts,
     semaphores,
-    reload: () => {
-      generation += 1;
+    reload: () => host.reload(),
+    get hostRestarts() {
+      return host.restarts;
     },
+    hostStats: () => host.ping(),
+    close: () => host.close(),
   };
-}
-
-/** One invocation, with the function's timeout; resolves with the handler's result. */
-function invoke(handler: Handler, state: InstanceState, spec: FunctionSpec): Promise<unknown> {
-  const deadline = Date.now() + spec.timeoutMs;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new LambdaTimeoutError()), spec.timeoutMs);
-    const settle = (err: unknown, result?: unknown) => {
-      clearTimeout(timer);
-      if (err) reject(err);
-      else resolve(result);
-    };
-    const callback = (err?: unknown, result?: unknown) => settle(err ?? null, result);
-    const context = {
-      awsRequestId: randomUUID(),
-      callbackWaitsForEmptyEventLoop: true,
-      clientContext: state.clientContext,
-      functionName: spec.name,
-      functionVersion: "$LATEST",
-      invokedFunctionArn: `arn:aws:lambda:${spec.region}:000000000000:function:${spec.name}`,
-      logGroupName: `/aws/lambda/${spec.name}`,
-      logStreamName: `local/[$LATEST]${spec.name}`,
-      memoryLimitInMB: String(spec.memorySize),
-      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-      done: callback,
-      fail: (err: unknown) => callback(err),
-      succeed: (result: unknown) => callback(null, result),
-    };
-    try {
-      const returned = handler(state.event, context, callback);
-      if (
-        returned instanceof Promise ||
-        typeof (returned as Promise<unknown>)?.then === "function"
-      ) {
-        (returned as Promise<unknown>).then(
-          (result) => settle(null, result),
-          (err: unknown) => settle(err ?? new Error("the handler rejected without a reason")),
-        );
-      }
-    } catch (err) {
-      settle(err);
-    }
-  });
 }

@@ -26,17 +26,18 @@ function offlineModule(...path: string[]): string {
 }
 
 /**
- * Runs every function in the local cloud's own runner (function-runner.ts) rather than
- * serverless-offline's worker threads, and returns the runner.
+ * Runs every function in the local cloud's own runner (function-runner.ts: one function host
+ * thread) rather than serverless-offline's worker thread per instance; returns the runner.
  */
-export async function runFunctionsInProcess(
+export async function runFunctionsInHost(
   functions: Map<string, FunctionSpec>,
-  codeDir: () => string,
+  codeDir: string,
+  log: (line: string) => void,
 ): Promise<FunctionRunner> {
   const { default: LambdaFunction } = (await import(
     offlineModule("lambda", "LambdaFunction.js")
   )) as { default: { prototype: LambdaFunctionSurface } };
-  return installFunctionRunner(LambdaFunction.prototype, functions, codeDir);
+  return installFunctionRunner(LambdaFunction.prototype, functions, codeDir, log);
 }
 
 /**

@@ -130,7 +130,6 @@ export interface LocalCloudSettings {
   /** The folder whose changes rebuild the functions, or undefined (FUNCTIONS_WATCH=none). */
   watch: string | undefined;
   httpPort: number;
-  lambdaPort: number;
 }
 
 function port(name: string, value: unknown): number {
@@ -180,6 +179,5 @@ export function localCloudSettings(
     jsonCacheMs: cacheMs(local.jsonCacheMs ?? 250),
     watch: watchFolder(local.watch),
     httpPort: port("API_PORT", offline.httpPort ?? 3000),
-    lambdaPort: port("LAMBDA_PORT", offline.lambdaPort ?? 3002),
   };
 }

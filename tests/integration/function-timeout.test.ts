@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalCloud, startLocalCloud } from "../../offline/launcher";
 import { projectRoot } from "../../offline/project";
+import { HOST_PING_TIMEOUT_MS } from "../../offline/serverless/host-client";
 
 let cloud: LocalCloud;
 
@@ -72,5 +73,25 @@ describe.each(["gated", "free"])("a %s function whose handler never answers", (f
     }
     expect(seen.has(first.body.instance)).toBe(false);
     expect(seen.size).toBe(1); // one warm instance serves the sequential calls
+  });
+});
+
+describe("a handler that never yields (a synchronous endless loop)", () => {
+  it("times out, and the function host is replaced so that every function answers again", async () => {
+    const before = await call("free/ok");
+    const spun = await call("gated/spin");
+    expect(spun.status).toBe(504);
+    // The blocked host is found out within a second of the timeout and replaced; calls sent
+    // to it meanwhile fail, as calls to a crashed sandbox do.
+    await new Promise((resolve) => setTimeout(resolve, HOST_PING_TIMEOUT_MS + 500));
+    for (const fn of ["gated", "free"]) {
+      const after = await call(`${fn}/ok`);
+      expect(after.status).toBe(200);
+      expect(after.body.calls).toBe(1); // every instance starts cold in the new host
+    }
+    expect((await call("free/ok")).body.instance).not.toBe(before.body.instance);
+    expect(cloud.output.join("\n")).toMatch(
+      /a handler has blocked the function host .* starting a new host/,
+    );
   });
 });

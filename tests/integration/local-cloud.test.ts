@@ -43,6 +43,17 @@ describe("the local cloud (npm start)", () => {
     expect(text).toContain(`dashboard  ${cloud.dashboardUrl}`);
   });
 
+  it("reports its own memory and live handles on the dashboard origin, with no message port", async () => {
+    const { status, body } = await getJson(`${cloud.dashboardUrl}/local-cloud/stats`);
+    expect(status).toBe(200);
+    expect(body.pid).toBe(cloud.process.pid);
+    expect((body.memory as { rss: number }).rss).toBeGreaterThan(50 * 1024 * 1024);
+    const resources = body.resources as Record<string, number>;
+    expect(resources.TCPServerWrap).toBeGreaterThanOrEqual(4); // API, invoke, dashboard, bridge…
+    // serverless-offline 13's worker threads left a MessagePort per invocation (never closed).
+    expect(resources.MessagePort ?? 0).toBe(0);
+  });
+
   it("rng answers n random bytes that differ between calls", async () => {
     const fetchBytes = async () => {
       const res = await fetch(`${cloud.apiUrl}/rng/32`);
