@@ -16,6 +16,7 @@ import {
 } from "./serverless/function-specs";
 import {
   type PluginUtils,
+  preloadOffline,
   quietRequestNotices,
   runFunctionsInHost,
 } from "./serverless/offline-internals";
@@ -120,6 +121,8 @@ export class LocalCloudPlugin {
     // and SQS start.
     const bundling = this.bundleFunctions();
     bundling.catch(() => undefined); // awaited below; a failure is reported there
+    const preloading = preloadOffline();
+    preloading.catch(() => undefined); // serverless-offline imports them again, failing loudly
 
     const redisLog = this.router.channel("redis");
     let redisUrl = s.redisUrl;
@@ -156,6 +159,7 @@ export class LocalCloudPlugin {
     const bundles = await bundling;
     this.running.push({ name: "function bundles", stop: bundles.close });
     await this.runFunctions(bundles.dir);
+    await preloading.catch(() => undefined);
     await quietRequestNotices(this.utils);
   }
 

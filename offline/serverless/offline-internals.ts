@@ -26,6 +26,22 @@ function offlineModule(...path: string[]): string {
 }
 
 /**
+ * Starts loading the modules serverless-offline imports once our start-up hook has run (its
+ * Lambda pool, its HTTP server with hapi, its scheduler): loading is most of the half second
+ * it takes to start, and done now it overlaps with Redis, SQS and esbuild starting up. ESM
+ * modules are cached by URL, so serverless-offline then finds them loaded.
+ */
+export function preloadOffline(): Promise<unknown> {
+  return Promise.all(
+    [
+      ["lambda", "index.js"],
+      ["events", "http", "index.js"],
+      ["events", "schedule", "index.js"],
+    ].map((path) => import(offlineModule(...path))),
+  );
+}
+
+/**
  * Runs every function in the local cloud's own runner (function-runner.ts: one function host
  * thread) rather than serverless-offline's worker thread per instance; returns the runner.
  */
