@@ -70,11 +70,15 @@ export async function quietRequestNotices(utils: PluginUtils): Promise<void> {
     if (!isOfflineNoise(args.map(String).join(" "))) log.notice(...args);
   };
   // A proxy: serverless's log methods are not own properties, so a spread would lose them.
+  // Bound once each: serverless-offline calls them several times per request.
+  const bound = new Map<PropertyKey, unknown>();
   const filtered = new Proxy(log, {
     get: (target, property) => {
       if (property === "notice") return notice;
       const value: unknown = Reflect.get(target, property);
-      return typeof value === "function" ? value.bind(target) : value;
+      if (typeof value !== "function") return value;
+      if (!bound.has(property)) bound.set(property, value.bind(target));
+      return bound.get(property);
     },
   });
   setLogUtils({ log: filtered, progress });
