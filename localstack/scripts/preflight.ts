@@ -77,6 +77,8 @@ interface Health {
 export async function requireLocalStack(
   endpoint: string,
   services: readonly string[] = REQUIRED_SERVICES,
+  /** Where its log is (host mode); Docker's is read with `docker compose logs`. */
+  logFile?: string,
 ): Promise<string> {
   const url = `${endpoint}/_localstack/health`;
   let health: Health;
@@ -97,7 +99,8 @@ export async function requireLocalStack(
     const detail = unusable.map((s) => `${s}: ${states[s] ?? "missing"}`).join(", ");
     throw new LocalStackNotHealthyError(
       `LocalStack answers but is not healthy (${detail}). Look at ` +
-        "`docker compose -f localstack/docker-compose.yml logs localstack`.",
+        (logFile ?? "`docker compose -f localstack/docker-compose.yml logs localstack`") +
+        ".",
     );
   }
   return health.version ?? "unknown version";
