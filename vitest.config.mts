@@ -44,6 +44,22 @@ export default defineConfig({
         },
       },
       {
+        // The `local` stage on a real LocalStack in host mode (tests/localstack/): localstack:up,
+        // deploy:local, smoke:local, remove:local, localstack:down, about 5 minutes (plus about
+        // 2 the first time, for LocalStack's virtualenv). Not part of `npm test`;
+        // `npm run test:localstack` runs it, and so does CI.
+        test: {
+          name: "localstack",
+          include: ["tests/localstack/**/*.test.ts"],
+          environment: "node",
+          env,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
         // Load tests (tests/load/): 30 s runs on the real local cloud. Not part of `npm test`
         // (which excludes this project); `npm run test:load` runs them, and so does CI.
         test: {
