@@ -7,7 +7,6 @@
  */
 import { join } from "node:path";
 import { childEnvironment, localStackSettings } from "../../scripts/environment";
-import type { HostState } from "./host/state";
 import { runningTarget } from "./mode";
 import { run, say } from "./preflight";
 import { localS3, uploadSite } from "./site";
@@ -36,11 +35,11 @@ const FIRST_HASH_WITHIN_MS = 60_000;
 const FIRST_HASH_POLL_MS = 250;
 
 /** Host mode: functions are processes of this machine, so they reach all by loopback. */
-export function hostModeParams(state: HostState): string[] {
+export function hostModeParams(bridgeUrl: string, endpoint: string): string[] {
   return [
     "--param=functionsRunOn=host",
-    `--param=redisRestUrl=${state.bridge.url}`,
-    `--param=apiBaseUrl=${apiUrl(state.endpoint)}`,
+    `--param=redisRestUrl=${bridgeUrl}`,
+    `--param=apiBaseUrl=${apiUrl(endpoint)}`,
   ];
 }
 
@@ -62,7 +61,8 @@ export async function main(): Promise<void> {
     `LocalStack ${target.version} on ${endpoint} (${target.mode} mode); deploying stage ${STAGE}`,
   );
   const started = Date.now();
-  const params = target.mode === "host" ? hostModeParams(target.state) : [];
+  const params =
+    target.mode === "host" ? hostModeParams(target.state.bridge.url, target.state.endpoint) : [];
   await run(process.execPath, [serverlessBin, "deploy", "--stage", STAGE, ...params], {
     cwd: projectRoot,
     env: serverlessEnvironment(endpoint),
