@@ -12,7 +12,12 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["functions/**/*.test.ts", "offline/**/*.test.ts", "bench/**/*.test.ts"],
+          include: [
+            "functions/**/*.test.ts",
+            "offline/**/*.test.ts",
+            "bench/**/*.test.ts",
+            "localstack/**/*.test.ts",
+          ],
           environment: "node",
           env,
         },

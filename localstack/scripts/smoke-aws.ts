@@ -5,7 +5,11 @@
  * (the supervisor logs its scheduled runs; they reach CloudWatch Logs).
  */
 import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { LambdaClient, ListEventSourceMappingsCommand } from "@aws-sdk/client-lambda";
+import {
+  GetFunctionConcurrencyCommand,
+  LambdaClient,
+  ListEventSourceMappingsCommand,
+} from "@aws-sdk/client-lambda";
 import {
   DeleteMessageCommand,
   GetQueueAttributesCommand,
@@ -47,6 +51,20 @@ export async function checkEventSourceMapping(endpoint: string): Promise<string>
     );
   }
   return mapping.UUID ?? "";
+}
+
+/** rng's reserved concurrency (serverless.yml's rngConcurrency): it must reach the function. */
+export async function checkReservedConcurrency(endpoint: string): Promise<number> {
+  const lambda = new LambdaClient(clientOptions(endpoint));
+  const { ReservedConcurrentExecutions } = await lambda.send(
+    new GetFunctionConcurrencyCommand({ FunctionName: functionName("rng") }),
+  );
+  if (ReservedConcurrentExecutions === undefined) {
+    throw new SmokeCheckError(
+      "rng has no reserved concurrency: reservedConcurrency did not reach it",
+    );
+  }
+  return ReservedConcurrentExecutions;
 }
 
 /** A ticket the worker rejects at every delivery (not JSON), unique to this run. */

@@ -14,6 +14,7 @@ import { runningTarget } from "./mode";
 import { say } from "./preflight";
 import {
   checkEventSourceMapping,
+  checkReservedConcurrency,
   sendPoisonTicket,
   waitForDeadLetter,
   waitForScheduledRun,
@@ -63,6 +64,8 @@ export async function main(): Promise<void> {
   );
   await checkEventSourceMapping(endpoint);
   say("✓ the worker's SQS event source mapping is enabled, one ticket per invocation");
+  const rngConcurrency = await checkReservedConcurrency(endpoint);
+  say(`✓ rng's reserved concurrency is ${rngConcurrency} (1: the workshop's bottleneck)`);
 
   const { scaleToken } = scriptSettings();
   const one = await measureRate(api, scaleToken, 1, RATE);

@@ -4,7 +4,7 @@
  * keeps what they print: for the assertions, and in test-results/ for when one fails.
  */
 import { spawn } from "node:child_process";
-import { appendFileSync, mkdirSync } from "node:fs";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../../offline/project";
 import { childEnvironment } from "../../scripts/environment";
@@ -25,7 +25,10 @@ export function runLocalStackScript(
 ): Promise<ScriptRun> {
   const started = Date.now();
   const logFile = options.log === undefined ? undefined : join(ARTIFACTS, options.log);
-  if (logFile !== undefined) mkdirSync(ARTIFACTS, { recursive: true });
+  if (logFile !== undefined) {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(logFile, "");
+  }
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(projectRoot, "localstack", "run.js"), command], {
       cwd: projectRoot,

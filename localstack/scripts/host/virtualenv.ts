@@ -158,6 +158,8 @@ export async function ensureVirtualenv(
     throw new VirtualenvError(
       `the virtualenv could not be created${hint}: ${(err as Error).message}`,
     );
+  } finally {
+    progress.stop();
   }
   try {
     renameSync(building, venv);

@@ -78,19 +78,16 @@ def _patch_cfn_reserved_concurrency():
         elif before is not None:
             client.delete_function_concurrency(FunctionName=name)
 
-    @patch(LambdaFunctionProvider.create)
-    def create(fn, self, request):
-        event = fn(self, request)
-        if event.status == OperationStatus.SUCCESS:
-            apply(request, event.resource_model or request.desired_state)
-        return event
+    def then_apply(operation):
+        @patch(operation)
+        def patched(fn, self, request):
+            event = fn(self, request)
+            if event.status == OperationStatus.SUCCESS:
+                apply(request, event.resource_model or request.desired_state)
+            return event
 
-    @patch(LambdaFunctionProvider.update)
-    def update(fn, self, request):
-        event = fn(self, request)
-        if event.status == OperationStatus.SUCCESS:
-            apply(request, event.resource_model or request.desired_state)
-        return event
+    then_apply(LambdaFunctionProvider.create)
+    then_apply(LambdaFunctionProvider.update)
 
     LOG.debug("host executor patches: AWS::Lambda::Function ReservedConcurrentExecutions")
 
