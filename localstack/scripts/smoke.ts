@@ -88,9 +88,8 @@ export async function main(): Promise<void> {
   });
   say(`✓ site: http://${host}/ answers its page and config.json`);
   const page = await checkDashboard(websiteUrl(endpoint), api, endpoint);
-  say(
-    `✓ dashboard in headless Chromium: live, ${page.speed} hashes/s, after ${page.polls} polls of the API`,
-  );
+  const polls = `${page.polls} poll${page.polls === 1 ? "" : "s"}`;
+  say(`✓ dashboard in headless Chromium: live, ${page.speed} hashes/s, after ${polls} of the API`);
 
   const receives = await waitForDeadLetter(endpoint, poison);
   say(`✓ the poison ticket reached the DLQ (${receives} receives counted)`);
