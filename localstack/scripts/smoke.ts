@@ -31,7 +31,8 @@ const RATE_TOLERANCE = 0.2;
 const SCHEDULE_WITHIN_MS = 75_000;
 const SITE_TIMEOUT_MS = 10_000;
 const RATE: RateOptions = {
-  windowSeconds: 15,
+  // One turn of a replica (WORKER_SLICE_MS): every window holds one hand-over between tickets.
+  windowSeconds: 20,
   settleSeconds: 5,
   activeWithinMs: 30_000,
   requestTimeoutMs: COLD_START_MS,
