@@ -22,7 +22,9 @@ export interface LocalStackEnvInput {
  * The SQS event source mapping's poller: after an empty poll LocalStack backs off up to 10 s
  * by default (localstack#11003), which would be the gap between a ticket and its worker.
  * With these and the worker's `maximumBatchingWindow: 20` (a long poll that returns at the
- * first message) a ticket starts its worker within about 0.2 s, at 0.2 % of a core idle.
+ * first message) a ticket starts its worker within 0.22 s (p50 57 ms, measured by the
+ * prototype of this mode), and idle LocalStack uses
+ * 0.3 % of a core (measured with the stack deployed).
  */
 export const ESM_MAX_BACKOFF_ON_EMPTY_POLL_SECONDS = "0.5";
 export const ESM_POLL_INTERVAL_SECONDS = "0.1";
