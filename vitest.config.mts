@@ -12,7 +12,12 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["functions/**/*.test.ts", "offline/**/*.test.ts", "bench/**/*.test.ts"],
+          include: [
+            "functions/**/*.test.ts",
+            "offline/**/*.test.ts",
+            "bench/**/*.test.ts",
+            "localstack/**/*.test.ts",
+          ],
           environment: "node",
           env,
         },
@@ -41,6 +46,22 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
           testTimeout: 90_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // The `local` stage on a real LocalStack in host mode (tests/localstack/): localstack:up,
+        // deploy:local, smoke:local, remove:local, localstack:down, about 5 minutes (plus about
+        // 2 the first time, for LocalStack's virtualenv). Not part of `npm test`;
+        // `npm run test:localstack` runs it, and so does CI.
+        test: {
+          name: "localstack",
+          include: ["tests/localstack/**/*.test.ts"],
+          environment: "node",
+          env,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
         },
       },
       {

@@ -1,4 +1,4 @@
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 
 /**
  * Asks the OS for a currently free TCP port on 127.0.0.1.
@@ -20,5 +20,17 @@ export function freePort(): Promise<number> {
       const { port } = address;
       server.close((err) => (err ? reject(err) : resolve(port)));
     });
+  });
+}
+
+/** True when nothing accepts connections on 127.0.0.1:port (any more). */
+export function portIsClosed(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once("error", () => resolve(true));
   });
 }

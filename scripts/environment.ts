@@ -4,6 +4,10 @@
  * functions/shared/config.ts; the local cloud in offline/environment.ts.
  */
 
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { projectRoot } from "../offline/project";
+
 type Env = Readonly<Record<string, string | undefined>>;
 
 export class SettingError extends Error {
@@ -20,11 +24,19 @@ function positiveNumber(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+function port(env: Env, name: string, fallback: number): number {
+  const value = positiveNumber(env, name, fallback);
+  if (!Number.isInteger(value) || value > 65_535) {
+    throw new SettingError(`${name} must be a TCP port (1-65535), got "${env[name]}"`);
+  }
+  return value;
+}
+
 export interface ScriptSettings {
   /** Where `npm run scale` sends PUT /workers: SCALE_URL, else the local cloud on API_PORT. */
   scaleUrl: string;
   scaleToken: string;
-  /** LOCALSTACK_ENDPOINT: LocalStack as the host sees it. */
+  /** LOCALSTACK_ENDPOINT: LocalStack as the host sees it (host mode listens on its port). */
   localStackEndpoint: string;
   /** LOCALSTACK_AUTH_TOKEN: needed by LocalStack images newer than the pinned community one. */
   localStackAuthToken: string | undefined;
@@ -45,12 +57,60 @@ export function scriptSettings(env: Env = process.env): ScriptSettings {
       "",
     ),
     scaleToken: env.SCALE_TOKEN ?? "dockercoins-local-scale-token",
-    localStackEndpoint: (env.LOCALSTACK_ENDPOINT ?? "http://localhost:4566").replace(/\/+$/, ""),
+    localStackEndpoint: (env.LOCALSTACK_ENDPOINT ?? "http://127.0.0.1:4566").replace(/\/+$/, ""),
     localStackAuthToken: env.LOCALSTACK_AUTH_TOKEN || undefined,
     benchWindowSeconds: positiveNumber(env, "BENCH_WINDOW_SECONDS", 12),
     chromiumPath: env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     screenshotStepSeconds: positiveNumber(env, "STEP_SECONDS", 90),
     echoLocalCloud: Boolean(env.LOCAL_CLOUD_ECHO),
+  };
+}
+
+export const LOCALSTACK_MODES = ["auto", "docker", "host"] as const;
+export type LocalStackMode = (typeof LOCALSTACK_MODES)[number];
+
+/** The `local` stage's LocalStack, in Docker or natively (host mode): localstack/README.md. */
+export interface LocalStackSettings {
+  /** LOCALSTACK_MODE: auto (Docker when an engine answers, else host), docker or host. */
+  mode: LocalStackMode;
+  /** LOCALSTACK_PYTHON: the Python for host mode; default the newest suitable one found. */
+  python: string | undefined;
+  /** Where host mode keeps its virtualenvs, shared by every clone: XDG_CACHE_HOME or ~/.cache. */
+  cacheDir: string;
+  /** LOCALSTACK_STATE_DIR: host mode's state file, logs and LocalStack's files (one clone's). */
+  stateDir: string;
+  /** LOCALSTACK_BRIDGE_PORT: the Upstash REST bridge of host mode (SRH's part in Docker). */
+  bridgePort: number;
+  /** SRH_TOKEN: the REST token of the stage's Redis (SRH in Docker, the bridge in host mode). */
+  redisRestToken: string;
+  /** LOCALSTACK_SQS_ESM_CONCURRENCY: batches an SQS event source mapping runs at once. */
+  esmConcurrency: number;
+  /** LOCALSTACK_START_TIMEOUT_SECONDS: how long `up` waits for LocalStack to be healthy. */
+  startTimeoutSeconds: number;
+  /** DEBUG: LocalStack's debug logging (1). */
+  debug: boolean;
+}
+
+export function localStackSettings(env: Env = process.env): LocalStackSettings {
+  const mode = env.LOCALSTACK_MODE || "auto";
+  if (!LOCALSTACK_MODES.some((m) => m === mode)) {
+    throw new SettingError(
+      `LOCALSTACK_MODE must be one of ${LOCALSTACK_MODES.join(", ")}, got "${mode}"`,
+    );
+  }
+  const cacheRoot = env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache");
+  return {
+    mode: mode as LocalStackMode,
+    python: env.LOCALSTACK_PYTHON || undefined,
+    cacheDir: join(cacheRoot, "dockercoins"),
+    stateDir:
+      env.LOCALSTACK_STATE_DIR ||
+      join(projectRoot, "node_modules", ".cache", "dockercoins-localstack"),
+    bridgePort: port(env, "LOCALSTACK_BRIDGE_PORT", 4579),
+    redisRestToken: env.SRH_TOKEN || "dockercoins-local-token",
+    esmConcurrency: Math.ceil(positiveNumber(env, "LOCALSTACK_SQS_ESM_CONCURRENCY", 10)),
+    startTimeoutSeconds: positiveNumber(env, "LOCALSTACK_START_TIMEOUT_SECONDS", 90),
+    debug: env.DEBUG === "1",
   };
 }
 

@@ -7,11 +7,38 @@ import { scriptSettings } from "./environment";
 
 export const label = "scale:";
 
-interface ScaleAnswer {
+export interface ScaleAnswer {
   desired: number;
   previous: number;
   issued: number[];
   error?: string;
+}
+
+const SCALE_TIMEOUT_MS = 10_000;
+
+/** PUT {api}/workers {"replicas": n} with the scale token; throws with the API's reason. */
+export async function requestScale(
+  apiBase: string,
+  token: string,
+  replicas: number,
+): Promise<ScaleAnswer> {
+  let res: Response;
+  try {
+    res = await fetch(`${apiBase}/workers`, {
+      method: "PUT",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ replicas }),
+      signal: AbortSignal.timeout(SCALE_TIMEOUT_MS),
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code;
+    throw new Error(
+      `cannot reach ${apiBase} (${cause ?? (err as Error).message}). Is \`npm start\` running?`,
+    );
+  }
+  const body = (await res.json().catch(() => ({}))) as ScaleAnswer;
+  if (!res.ok) throw new Error(`${res.status} ${body.error ?? res.statusText}`);
+  return body;
 }
 
 export async function main([raw]: string[]): Promise<void> {
@@ -23,22 +50,7 @@ export async function main([raw]: string[]): Promise<void> {
   }
   const { scaleUrl, scaleToken } = scriptSettings();
   console.log(`scale: asking ${scaleUrl}/workers for ${raw} worker replica(s)`);
-  let res: Response;
-  try {
-    res = await fetch(`${scaleUrl}/workers`, {
-      method: "PUT",
-      headers: { "content-type": "application/json", authorization: `Bearer ${scaleToken}` },
-      body: JSON.stringify({ replicas: Number(raw) }),
-      signal: AbortSignal.timeout(10_000),
-    });
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code;
-    throw new Error(
-      `cannot reach ${scaleUrl} (${cause ?? (err as Error).message}). Is \`npm start\` running?`,
-    );
-  }
-  const body = (await res.json().catch(() => ({}))) as ScaleAnswer;
-  if (!res.ok) throw new Error(`${res.status} ${body.error ?? res.statusText}`);
+  const body = await requestScale(scaleUrl, scaleToken, Number(raw));
   const issued =
     body.issued.length > 0 ? `; new tickets for replicas ${body.issued.join(", ")}` : "";
   console.log(`scale: desired workers ${body.previous} → ${body.desired}${issued}`);

@@ -1,12 +1,16 @@
 /**
- * `npm run deploy:local`: deploys the `local` stage to LocalStack (serverless-localstack),
- * builds the dashboard (`npm run build:site`, into dist/site/), uploads it to the site bucket
- * with the API's URL in config.json, starts the workers, and prints the URLs.
+ * `npm run deploy:local`: deploys the `local` stage to the LocalStack that runs (Docker or
+ * host mode, mode.ts) with serverless-localstack, builds the dashboard (`npm run build:site`,
+ * into dist/site/), uploads it to the site bucket with the API's URL in config.json, starts
+ * the workers, and prints the URLs. The same serverless.yml either way: what host mode
+ * changes is in the stage's parameters (hostModeParams), not in the functions.
  */
 import { join } from "node:path";
-import { childEnvironment } from "../../scripts/environment";
-import { requireDocker, requireLocalStack, run, say } from "./preflight";
+import { childEnvironment, localStackSettings } from "../../scripts/environment";
+import { runningTarget } from "./mode";
+import { run, say } from "./preflight";
 import { localS3, uploadSite } from "./site";
+import { readHashes } from "./smoke-checks";
 import {
   apiUrl,
   kickSupervisor,
@@ -18,20 +22,52 @@ import {
   websiteUrl,
 } from "./stack";
 
-const serverlessBin = join(projectRoot, "node_modules", "serverless", "bin", "serverless.js");
+export const serverlessBin = join(
+  projectRoot,
+  "node_modules",
+  "serverless",
+  "bin",
+  "serverless.js",
+);
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+/** How long the deploy waits to see the first hash counted (it only reports it). */
+const FIRST_HASH_WITHIN_MS = 60_000;
+const FIRST_HASH_POLL_MS = 250;
+
+/** Host mode: functions are processes of this machine, so they reach all by loopback. */
+export function hostModeParams(bridgeUrl: string, endpoint: string): string[] {
+  return [
+    "--param=functionsRunOn=host",
+    `--param=redisRestUrl=${bridgeUrl}`,
+    `--param=apiBaseUrl=${apiUrl(endpoint)}`,
+  ];
+}
+
+/** serverless-localstack reads AWS_ENDPOINT_URL; LocalStack takes any credentials. */
+export function serverlessEnvironment(endpoint: string): NodeJS.ProcessEnv {
+  return childEnvironment({
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    SLS_TELEMETRY_DISABLED: "1",
+  });
+}
 
 export async function main(): Promise<void> {
-  const endpoint = localStackEndpoint();
-  say("checking for Docker and a healthy LocalStack");
-  await requireDocker();
-  const version = await requireLocalStack(endpoint);
-  say(`LocalStack ${version} on ${endpoint}; deploying stage ${STAGE}`);
-  // serverless-localstack reads AWS_ENDPOINT_URL: the same LocalStack as the checks above.
-  await run(process.execPath, [serverlessBin, "deploy", "--stage", STAGE], {
+  say("checking for a healthy LocalStack");
+  const target = await runningTarget(localStackSettings(), localStackEndpoint());
+  const { endpoint } = target;
+  say(
+    `LocalStack ${target.version} on ${endpoint} (${target.mode} mode); deploying stage ${STAGE}`,
+  );
+  const started = Date.now();
+  const params =
+    target.mode === "host" ? hostModeParams(target.state.bridge.url, target.state.endpoint) : [];
+  await run(process.execPath, [serverlessBin, "deploy", "--stage", STAGE, ...params], {
     cwd: projectRoot,
-    env: childEnvironment({ AWS_ENDPOINT_URL: endpoint }),
+    env: serverlessEnvironment(endpoint),
   });
+  say(`deployed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   say("building the dashboard (npm run build:site)");
   await run(npm, ["run", "build:site"], { cwd: projectRoot });
@@ -49,12 +85,32 @@ export async function main(): Promise<void> {
 
   // The schedule fires within a minute; one kick starts the workers now, as `npm start` does.
   say("starting the workers (one supervisor run)");
+  const before = await readHashes(api, FIRST_HASH_WITHIN_MS);
+  const kicked = Date.now();
   await kickSupervisor(endpoint);
+  const firstHash = await waitForHash(api, before);
+  say(
+    firstHash === undefined
+      ? `no hash counted within ${FIRST_HASH_WITHIN_MS / 1000} s: look at the worker's logs`
+      : `mining: the hash counter rose ${((firstHash - kicked) / 1000).toFixed(1)} s after the kick`,
+  );
 
   say("deployed:");
   say(`  dashboard   ${websiteUrl(endpoint)}`);
   say(`              ${pathStyleSiteUrl(endpoint)}  (the same, without DNS)`);
   say(`  api         ${api}  (rng/32, hasher, json, workers)`);
-  say("the first calls start Lambda containers (the first run pulls the Node.js 22 image)");
+  if (target.mode === "docker") {
+    say("the first calls start Lambda containers (the first run pulls the Node.js 22 image)");
+  }
   say("next: npm run smoke:local");
+}
+
+/** When `hashes` first exceeds `before`, or undefined after FIRST_HASH_WITHIN_MS. */
+async function waitForHash(api: string, before: number): Promise<number | undefined> {
+  const deadline = Date.now() + FIRST_HASH_WITHIN_MS;
+  while (Date.now() < deadline) {
+    if ((await readHashes(api, FIRST_HASH_WITHIN_MS)) > before) return Date.now();
+    await new Promise((resolve) => setTimeout(resolve, FIRST_HASH_POLL_MS));
+  }
+  return undefined;
 }

@@ -1,7 +1,8 @@
 /**
- * What every LocalStack script checks first, so that it fails in seconds with a message that
- * says what to do: is there a Docker engine, and is LocalStack up and healthy? Also the one
- * way scripts run a command (printed first, output shown as it comes).
+ * What the LocalStack scripts check first, so that they fail in seconds with a message that
+ * says what to do: is there a Docker engine (mode.ts decides what its absence means), and is
+ * LocalStack up and healthy? Also the one way scripts run a command (printed first, output
+ * shown as it comes).
  */
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
@@ -41,9 +42,10 @@ export async function requireDocker(docker = "docker"): Promise<string> {
     return stdout.trim();
   } catch (err) {
     throw new DockerUnavailableError(
-      `Docker is not available (${dockerFailure(err)}). LocalStack runs in Docker and starts each Lambda ` +
-        "in a container, so this path needs a Docker engine; without one, use `npm start` " +
-        "(the local cloud) instead. See localstack/README.md.",
+      `Docker is not available (${dockerFailure(err)}). LocalStack in Docker starts each Lambda ` +
+        "in a container, so that mode needs a Docker engine; without one, `npm run localstack:up` " +
+        "runs LocalStack natively (host mode; LOCALSTACK_MODE=docker forbids that). " +
+        "See localstack/README.md.",
     );
   }
 }
@@ -77,6 +79,8 @@ interface Health {
 export async function requireLocalStack(
   endpoint: string,
   services: readonly string[] = REQUIRED_SERVICES,
+  /** Where its log is (host mode); Docker's is read with `docker compose logs`. */
+  logFile?: string,
 ): Promise<string> {
   const url = `${endpoint}/_localstack/health`;
   let health: Health;
@@ -97,7 +101,8 @@ export async function requireLocalStack(
     const detail = unusable.map((s) => `${s}: ${states[s] ?? "missing"}`).join(", ");
     throw new LocalStackNotHealthyError(
       `LocalStack answers but is not healthy (${detail}). Look at ` +
-        "`docker compose -f localstack/docker-compose.yml logs localstack`.",
+        (logFile ?? "`docker compose -f localstack/docker-compose.yml logs localstack`") +
+        ".",
     );
   }
   return health.version ?? "unknown version";

@@ -1,10 +1,11 @@
 /**
- * The smoke checks of a deployed stack, given its API base URL and its site: rng answers the
- * bytes asked for, hasher answers the SHA-256 of what it is sent, the hash counter rises, the
- * site answers. `npm run smoke:local` runs them against LocalStack; the tests run the same
- * functions against the local cloud, the only stack this machine can start.
+ * The smoke checks of a deployed stack over its HTTP API, given its base URL and its site: rng
+ * answers the bytes asked for, hasher answers the SHA-256 of what it is sent, /json keeps the
+ * original's contract and its counter rises, the site answers. `npm run smoke:local` runs them
+ * against LocalStack; the tests also run them against the local cloud (the same API, served
+ * by serverless-offline). What needs AWS APIs (queues, logs) is in smoke-aws.ts.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { request } from "node:http";
 
 export class SmokeCheckError extends Error {
@@ -26,8 +27,11 @@ export async function checkRng(apiBase: string, timeoutMs: number): Promise<numb
   return bytes.length;
 }
 
+/** Every byte value once: a body that any text decoding on the way would mangle. */
+export const ALL_BYTE_VALUES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+
 export async function checkHasher(apiBase: string, timeoutMs: number): Promise<string> {
-  const body = randomBytes(64);
+  const body = ALL_BYTE_VALUES;
   const expected = createHash("sha256").update(body).digest("hex");
   const res = await call(
     `${apiBase}/hasher`,
@@ -41,14 +45,33 @@ export async function checkHasher(apiBase: string, timeoutMs: number): Promise<s
   return answer;
 }
 
+/** What the checks read of GET /json: the original's fields and two of ours. */
+export interface JsonStats {
+  coins: number;
+  hashes: number;
+  /** Seconds since the epoch, as the original's. */
+  now: number;
+  series: { start: number; hashes: number[] };
+  workers: { desired: number; active: number };
+}
+
+/** GET /json, checked against the original's contract: numbers, not strings. */
+export async function readStats(apiBase: string, timeoutMs: number): Promise<JsonStats> {
+  const res = await call(`${apiBase}/json`, {}, timeoutMs);
+  const stats = (await res.json()) as Record<string, unknown>;
+  const wrong = ["coins", "hashes", "now"].filter((key) => typeof stats[key] !== "number");
+  if (wrong.length > 0) {
+    throw new SmokeCheckError(
+      `/json: ${wrong.join(", ")} not numbers, as the original's {coins, hashes, now}: ` +
+        JSON.stringify(stats).slice(0, 200),
+    );
+  }
+  return stats as unknown as JsonStats;
+}
+
 /** The original's counter: `hashes` in GET /json. */
 export async function readHashes(apiBase: string, timeoutMs: number): Promise<number> {
-  const res = await call(`${apiBase}/json`, {}, timeoutMs);
-  const stats = (await res.json()) as { hashes?: unknown };
-  if (typeof stats.hashes !== "number") {
-    throw new SmokeCheckError(`/json: no numeric "hashes" in ${JSON.stringify(stats)}`);
-  }
-  return stats.hashes;
+  return (await readStats(apiBase, timeoutMs)).hashes;
 }
 
 /** Polls /json until `hashes` rises above its first reading: the workers are mining. */

@@ -1,24 +1,38 @@
 /**
- * `npm run localstack:up`: starts LocalStack, Redis and SRH (docker-compose.yml) and returns
- * once every container is healthy (`up --wait`) and LocalStack reports the services the stack
- * needs. With LOCALSTACK_AUTH_TOKEN set it adds docker-compose.auth.yml (a newer image).
+ * `npm run localstack:up`: starts the `local` stage's LocalStack and Redis, and returns once
+ * all are healthy. With a Docker engine: LocalStack, Redis and SRH in Docker
+ * (docker-compose.yml, plus docker-compose.auth.yml with LOCALSTACK_AUTH_TOKEN). Without one:
+ * host mode, LocalStack natively with the functions as host processes (host/lifecycle.ts).
+ * It says which mode it chose and why.
  */
-import { requireCompose, requireDocker, requireLocalStack, run, say } from "./preflight";
+import { localStackSettings } from "../../scripts/environment";
+import { startHostMode } from "./host/lifecycle";
+import { chooseMode } from "./mode";
+import { requireCompose, requireLocalStack, run, say } from "./preflight";
 import { composeDir, composeFiles, localStackEndpoint } from "./stack";
 
 export async function main(): Promise<void> {
+  const settings = localStackSettings();
+  const endpoint = localStackEndpoint();
   say("checking for a Docker engine");
-  const engine = await requireDocker();
+  const { mode, reason } = await chooseMode(settings);
+  if (mode === "host") {
+    say(`host mode (${reason}): LocalStack natively, each function a host process`);
+    const state = await startHostMode(settings, endpoint);
+    say(`LocalStack on ${state.endpoint}, Redis (Upstash REST) on ${state.bridge.url}`);
+    say(`state and logs in ${settings.stateDir}`);
+    say("next: npm run deploy:local");
+    return;
+  }
   await requireCompose();
   const files = composeFiles();
   say(
-    `Docker ${engine}; starting LocalStack, Redis and SRH` +
+    `Docker mode (${reason}); starting LocalStack, Redis and SRH` +
       (files.length > 1 ? " (newer image, with LOCALSTACK_AUTH_TOKEN)" : ""),
   );
   await run("docker", ["compose", ...files.flatMap((f) => ["-f", f]), "up", "--detach", "--wait"], {
     cwd: composeDir,
   });
-  const endpoint = localStackEndpoint();
   const version = await requireLocalStack(endpoint);
   say(`LocalStack ${version} is healthy on ${endpoint}`);
   say("next: npm run deploy:local");

@@ -50,6 +50,30 @@ describe("deployStageProblems", () => {
     ]);
   });
 
+  it("accepts loopback addresses for stage local in host mode, where functions are host processes", () => {
+    const worker = { API_BASE_URL: "http://127.0.0.1:4566/_aws/execute-api/dockercoins/local" };
+    const local = { ...upstash, UPSTASH_REDIS_REST_URL: "http://127.0.0.1:4579" };
+    expect(deployStageProblems("local", local, { worker }, "host")).toEqual([]);
+    // The Docker mode keeps refusing them: there each function is a container.
+    expect(deployStageProblems("local", local, { worker }, "container")).toHaveLength(2);
+    // The Upstash checks still apply in host mode.
+    expect(deployStageProblems("local", {}, { worker }, "host")).toEqual([
+      "UPSTASH_REDIS_REST_URL is empty: export your Upstash database's REST URL (https://….upstash.io)",
+      "UPSTASH_REDIS_REST_TOKEN is empty: export your Upstash database's REST token",
+    ]);
+  });
+
+  it("refuses host mode for any stage but local, and an unknown placement", () => {
+    const worker = { API_BASE_URL: "http://127.0.0.1:1" };
+    expect(deployStageProblems("prod", upstash, { worker }, "host")).toEqual([
+      "functionsRunOn=host is for stage local (LocalStack in host mode) only: stage prod's functions run in Lambda sandboxes",
+      "functions.worker.environment.API_BASE_URL points at 127.0.0.1: inside a Lambda container that is the container itself",
+    ]);
+    expect(deployStageProblems("local", upstash, {}, "laptop")).toEqual([
+      'functionsRunOn must be container or host, got "laptop"',
+    ]);
+  });
+
   it("refuses a scale token shorter than the scale function accepts", () => {
     expect(deployStageProblems("prod", upstash, { scale: { SCALE_TOKEN: "short" } })).toEqual([
       "functions.scale.environment.SCALE_TOKEN has fewer than 16 characters: export SCALE_TOKEN",
@@ -60,6 +84,21 @@ describe("deployStageProblems", () => {
 describe("checkDeployStage", () => {
   const service = (environment: Record<string, unknown>) => ({
     service: { provider: { stage: "dev", environment }, functions: { rng: undefined } },
+  });
+
+  it("reads functionsRunOn from custom.deployChecks (the functionsRunOn param)", () => {
+    const onHost = (functionsRunOn: string) => ({
+      service: {
+        provider: {
+          stage: "local",
+          environment: { ...upstash, UPSTASH_REDIS_REST_URL: "http://127.0.0.1:1" },
+        },
+        functions: {},
+        custom: { deployChecks: { functionsRunOn } },
+      },
+    });
+    expect(() => checkDeployStage(onHost("host"))).not.toThrow();
+    expect(() => checkDeployStage(onHost("container"))).toThrow(/points at 127\.0\.0\.1/);
   });
 
   it("reads the stage from the provider (the --stage option), not the file's default", () => {

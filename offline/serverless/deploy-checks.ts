@@ -4,12 +4,20 @@
  * address would otherwise deploy fine and fail only at run time, inside a Lambda container,
  * where "localhost" is the container itself. The `dev` stage is the local cloud (offline/),
  * where loopback addresses are right, so it is never checked.
+ *
+ * One exception, said explicitly by the `functionsRunOn` param (custom.deployChecks): LocalStack
+ * in host mode runs each function as a process of this machine, so there loopback addresses
+ * are right too. Only the `local` stage may say so; the Upstash checks still apply.
  */
 
 import { MIN_TOKEN_LENGTH } from "../../functions/shared/config";
 
 /** Stages served by the local cloud on this machine. */
 const LOCAL_CLOUD_STAGES = new Set(["dev"]);
+/** The stage whose functions may run on this machine (LocalStack's host mode). */
+const HOST_MODE_STAGE = "local";
+export const FUNCTIONS_RUN_ON = ["container", "host"] as const;
+export type FunctionsRunOn = (typeof FUNCTIONS_RUN_ON)[number];
 /** localhost.localstack.cloud included: from a Lambda container it is only right by luck of DNS. */
 const LOOPBACK = /localhost|127\.0\.0\.1|\[::1\]/i;
 
@@ -36,9 +44,21 @@ export function deployStageProblems(
   stage: string,
   providerEnvironment: Environment,
   functionEnvironments: Record<string, Environment>,
+  functionsRunOn: unknown = "container",
 ): string[] {
   if (LOCAL_CLOUD_STAGES.has(stage)) return [];
   const problems: string[] = [];
+  if (!FUNCTIONS_RUN_ON.some((where) => where === functionsRunOn)) {
+    problems.push(
+      `functionsRunOn must be ${FUNCTIONS_RUN_ON.join(" or ")}, got ${JSON.stringify(functionsRunOn)}`,
+    );
+  } else if (functionsRunOn === "host" && stage !== HOST_MODE_STAGE) {
+    problems.push(
+      `functionsRunOn=host is for stage ${HOST_MODE_STAGE} (LocalStack in host mode) only: ` +
+        `stage ${stage}'s functions run in Lambda sandboxes`,
+    );
+  }
+  const onHost = functionsRunOn === "host" && stage === HOST_MODE_STAGE;
   const url = text(providerEnvironment.UPSTASH_REDIS_REST_URL);
   const token = text(providerEnvironment.UPSTASH_REDIS_REST_TOKEN);
   if (url === "") {
@@ -65,6 +85,7 @@ export function deployStageProblems(
       );
     }
     for (const [key, value] of Object.entries(env)) {
+      if (onHost) break;
       // JSON, so that CloudFormation functions (Fn::Join of a URL) are searched too.
       const match = LOOPBACK.exec(JSON.stringify(value) ?? "");
       if (match) {
@@ -82,19 +103,25 @@ interface PackagedService {
   service: {
     provider: { stage: string; environment?: Environment };
     functions: Record<string, { environment?: Environment } | undefined>;
+    custom?: { deployChecks?: { functionsRunOn?: unknown } };
   };
   getProvider?: (name: "aws") => { getStage(): string } | undefined;
 }
 
 /** Throws a DeployConfigError naming every problem of the stage being packaged. */
 export function checkDeployStage(serverless: PackagedService): void {
-  const { provider, functions } = serverless.service;
+  const { provider, functions, custom } = serverless.service;
   // provider.stage keeps the file's default; the provider resolves --stage.
   const stage = serverless.getProvider?.("aws")?.getStage() ?? provider.stage;
   const functionEnvironments = Object.fromEntries(
     Object.entries(functions).map(([name, fn]) => [name, fn?.environment ?? {}]),
   );
-  const problems = deployStageProblems(stage, provider.environment ?? {}, functionEnvironments);
+  const problems = deployStageProblems(
+    stage,
+    provider.environment ?? {},
+    functionEnvironments,
+    custom?.deployChecks?.functionsRunOn ?? "container",
+  );
   if (problems.length > 0) throw new DeployConfigError(stage, problems);
 }
 

@@ -1,13 +1,27 @@
-import { connect } from "node:net";
+/** Port checks for tests: the same as the LocalStack scripts use (offline/ports.ts), and who listens. */
+import { readFileSync } from "node:fs";
 
-/** True when nothing accepts connections on 127.0.0.1:port any more. */
-export function portIsClosed(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once("error", () => resolve(true));
-  });
+export { portIsClosed } from "../../offline/ports";
+
+/**
+ * The addresses listening on TCP `port` (Linux /proc): IPv4 ones dotted ("127.0.0.1"), IPv6
+ * ones as "ipv6 <hex>" (any of them means the port is open beyond IPv4 loopback).
+ */
+export function listeningAddresses(port: number): string[] {
+  const addresses: string[] = [];
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    for (const line of readFileSync(table, "utf8").split("\n").slice(1)) {
+      const [local, , state] = line.trim().split(/\s+/).slice(1, 4);
+      const [hexAddress, hexPort] = (local ?? "").split(":");
+      // State 0A is LISTEN; an IPv4 address is little-endian hex.
+      if (state !== "0A" || Number.parseInt(hexPort ?? "", 16) !== port || !hexAddress) continue;
+      if (table.endsWith("6")) {
+        addresses.push(`ipv6 ${hexAddress}`);
+        continue;
+      }
+      const bytes = (hexAddress.match(/../g) ?? []).map((b) => Number.parseInt(b, 16)).reverse();
+      addresses.push(bytes.join("."));
+    }
+  }
+  return addresses;
 }

@@ -37,6 +37,8 @@ const STAGE_SETTINGS = ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "S
 export function runPackage(
   stage: string,
   env: Record<string, string | undefined> = {},
+  /** More options for serverless, e.g. --param="name=value". */
+  args: readonly string[] = [],
 ): Promise<PackageRun & { dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), `dockercoins-package-${stage}-`));
   const childEnv = childEnvironment();
@@ -48,7 +50,7 @@ export function runPackage(
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [serverlessBin, "package", "--stage", stage, "--package", dir],
+      [serverlessBin, "package", "--stage", stage, "--package", dir, ...args],
       { cwd: projectRoot, env: childEnv, timeout: 120_000 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
@@ -62,8 +64,9 @@ export function runPackage(
 export async function packageStage(
   stage: string,
   env: Record<string, string | undefined> = {},
+  args: readonly string[] = [],
 ): Promise<Packaged> {
-  const run = await runPackage(stage, env);
+  const run = await runPackage(stage, env, args);
   if (run.code !== 0) {
     throw new Error(`serverless package --stage ${stage} failed (${run.code}):\n${run.output}`);
   }

@@ -1,31 +1,15 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { projectRoot } from "../../../offline/project";
-import { scriptSettings } from "../../../scripts/environment";
+import { launchChromium as launch } from "../../../scripts/chromium";
 
-/** Debian's chromium: playwright-core drives it; no browser is downloaded. */
-export const CHROMIUM = scriptSettings().chromiumPath;
 /** Screenshots and measurements land here (gitignored), for CI to keep as artifacts. */
 export const ARTIFACTS = join(projectRoot, "test-results", "e2e");
 
 export async function launchChromium(): Promise<Browser> {
   await mkdir(ARTIFACTS, { recursive: true });
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    // Quiet and offline: no first-run, sync, updates or background fetches of its own.
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-    timeout: 30_000,
-  });
+  return launch();
 }
 
 /** Everything the page reports as an error: console.error, failed loads, uncaught exceptions. */

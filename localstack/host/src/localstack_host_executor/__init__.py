@@ -1,0 +1,1 @@
+"""Runs LocalStack Lambda functions (Node.js) as host processes instead of Docker containers."""

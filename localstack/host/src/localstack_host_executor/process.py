@@ -1,0 +1,84 @@
+"""One host ``node`` process running runtime/ (the execution environment): started in its own
+session so that a stop kills the handler's children too, its output kept for ``get_logs`` and
+for invocations that end without reporting (a crash, a kill), and its exit reported once."""
+
+import logging
+import os
+import signal
+import subprocess
+import threading
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+
+LOG = logging.getLogger(__name__)
+
+OUTPUT_LINES_KEPT = 2000
+# After SIGTERM, how long a runtime has to exit before SIGKILL.
+TERM_GRACE_SEC = 1.0
+KILL_WAIT_SEC = 5.0
+
+
+class RuntimeProcess:
+    def __init__(
+        self,
+        args: list[str],
+        cwd: Path,
+        env: dict[str, str],
+        name: str,
+        on_exit: Callable[["RuntimeProcess", int], None],
+    ):
+        self._output: deque[str] = deque(maxlen=OUTPUT_LINES_KEPT)
+        self.lines_seen = 0
+        self.popen = subprocess.Popen(
+            args,
+            cwd=str(cwd),
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        threading.Thread(target=self._pump, name=f"lambda-host-out-{name}", daemon=True).start()
+        threading.Thread(
+            target=lambda: on_exit(self, self.popen.wait()),
+            name=f"lambda-host-wait-{name}",
+            daemon=True,
+        ).start()
+
+    @property
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def _pump(self) -> None:
+        stream = self.popen.stdout
+        for raw in iter(stream.readline, b""):
+            self._output.append(raw.decode("utf-8", "replace").rstrip("\n"))
+            self.lines_seen += 1
+        stream.close()
+
+    def output(self) -> str:
+        return "\n".join(self._output)
+
+    def output_since(self, mark: int) -> str:
+        count = self.lines_seen - mark
+        if count <= 0:
+            return ""
+        return "\n".join(list(self._output)[-count:]) + "\n"
+
+    def kill(self, force: bool = False) -> None:
+        """SIGTERM (SIGKILL when forced, e.g. a blocked event loop) to the whole session."""
+        if not self.alive:
+            return
+        pid = self.popen.pid
+        try:
+            os.killpg(pid, signal.SIGKILL if force else signal.SIGTERM)
+            try:
+                self.popen.wait(timeout=TERM_GRACE_SEC)
+            except subprocess.TimeoutExpired:
+                os.killpg(pid, signal.SIGKILL)
+                self.popen.wait(timeout=KILL_WAIT_SEC)
+        except ProcessLookupError:
+            pass
+        except (OSError, subprocess.TimeoutExpired) as e:
+            LOG.warning("host runtime pid %s could not be stopped: %s", pid, e)

@@ -1,0 +1,53 @@
+/**
+ * Host mode's Redis: a redis-server and the project's Upstash REST bridge in front of it, the
+ * part that SRH and its Redis play in Docker (the functions speak @upstash/redis). The same
+ * two components as the local cloud's (offline/redis, offline/upstash-bridge), in one process
+ * of their own that `localstack:up` starts in the background:
+ *
+ *   node scripts/run-ts.cjs localstack/scripts/host/redis-bridge.ts <bridge port> <ready file> <dir>
+ *
+ * The token comes from SRH_TOKEN (scripts/environment.ts). Once both answer it writes the
+ * ready file ({redisPort, bridgePort}); on SIGTERM or SIGINT it stops both. Redis never
+ * outlives this process (offline/redis/server.ts: a watchdog on a pipe from it).
+ */
+import { writeFileSync } from "node:fs";
+import { startRedisServer } from "../../../offline/redis/server";
+import { startBridge } from "../../../offline/upstash-bridge/server";
+import { localStackSettings } from "../../../scripts/environment";
+
+export const label = "redis-bridge:";
+
+export interface BridgeReady {
+  redisPort: number;
+  bridgePort: number;
+  pid: number;
+}
+
+export async function main([port, readyFile, dir]: string[]): Promise<void> {
+  if (port === undefined || readyFile === undefined || dir === undefined) {
+    throw new Error("usage: redis-bridge.ts <bridge port> <ready file> <dir>");
+  }
+  const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+  const redis = await startRedisServer({ port: 0, ownerDir: dir, log });
+  const bridge = await startBridge({
+    redisUrl: redis.url,
+    token: localStackSettings().redisRestToken,
+    host: "127.0.0.1",
+    port: Number(port),
+    log,
+  }).catch(async (err: unknown) => {
+    await redis.stop();
+    throw err;
+  });
+  const stop = async () => {
+    log("stopping the bridge and redis-server");
+    await bridge.close();
+    await redis.stop();
+    process.exit(0);
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  const ready: BridgeReady = { redisPort: redis.port, bridgePort: bridge.port, pid: process.pid };
+  writeFileSync(readyFile, JSON.stringify(ready));
+  log(`ready: ${bridge.url} -> ${redis.url}`);
+}
