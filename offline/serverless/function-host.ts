@@ -12,7 +12,8 @@
  */
 import { getHeapStatistics } from "node:v8";
 import { parentPort } from "node:worker_threads";
-import { type Handler, instantiateHandler } from "./handler-module";
+import { callHandler, type Handler, lambdaContext } from "../lambda/call-handler";
+import { instantiateHandler } from "./handler-module";
 import type { FromHost, HostedFunction, HostStats, ToHost } from "./host-protocol";
 
 const port = parentPort;
@@ -50,31 +51,17 @@ function errorOf(err: unknown): { name: string; message: string; stack?: string 
 
 /** Runs one invocation: the handler's promise, or its callback, decides the result. */
 function run(handler: Handler, fn: HostedFunction, message: Extract<ToHost, { op: "invoke" }>) {
-  const deadline = Date.now() + message.timeoutMs;
-  return new Promise<unknown>((resolve, reject) => {
-    const callback = (err?: unknown, result?: unknown) => (err ? reject(err) : resolve(result));
-    const context = {
-      awsRequestId: message.requestId,
-      callbackWaitsForEmptyEventLoop: true,
-      clientContext: message.clientContext,
-      functionName: fn.name,
-      functionVersion: "$LATEST",
-      invokedFunctionArn: `arn:aws:lambda:${fn.region}:000000000000:function:${fn.name}`,
-      logGroupName: `/aws/lambda/${fn.name}`,
-      logStreamName: `local/[$LATEST]${fn.name}`,
-      memoryLimitInMB: String(fn.memorySize),
-      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-      done: callback,
-      fail: (err: unknown) => callback(err),
-      succeed: (result: unknown) => callback(null, result),
-    };
-    const returned = handler(message.event, context, callback);
-    if (typeof (returned as Promise<unknown> | undefined)?.then === "function") {
-      (returned as Promise<unknown>).then(resolve, (err: unknown) =>
-        reject(err ?? new Error("the handler rejected without a reason")),
-      );
-    }
+  const context = lambdaContext({
+    functionName: fn.name,
+    invokedFunctionArn: `arn:aws:lambda:${fn.region}:000000000000:function:${fn.name}`,
+    memoryLimitInMB: String(fn.memorySize),
+    awsRequestId: message.requestId,
+    logGroupName: `/aws/lambda/${fn.name}`,
+    logStreamName: `local/[$LATEST]${fn.name}`,
+    clientContext: message.clientContext,
+    deadline: Date.now() + message.timeoutMs,
   });
+  return callHandler(handler, message.event, context);
 }
 
 async function invoke(message: Extract<ToHost, { op: "invoke" }>): Promise<void> {

@@ -16,12 +16,7 @@ import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { compileFunction } from "node:vm";
 
-/** What a Lambda handler is given; serverless-offline and our runner build the context. */
-export type Handler = (
-  event: unknown,
-  context: Record<string, unknown>,
-  callback: (err?: unknown, result?: unknown) => void,
-) => unknown;
+import type { Handler } from "../lambda/call-handler";
 
 /** The handler bundle could not be loaded, or does not export the named function. */
 export class HandlerLoadError extends Error {

@@ -5,8 +5,8 @@
  * errors.ts. It settles once with the payload and everything written meanwhile (the logs).
  */
 import { format } from "node:util";
+import { callHandler, type Handler, lambdaContext } from "../../../offline/lambda/call-handler";
 import { errorPayload, RuntimeError, timeoutPayload } from "./errors";
-import { callHandler, type Handler, makeContext } from "./handler";
 
 /** What LocalStack POSTs to /invoke (execution_environment.py:382-387). */
 export interface InvocationRequest {
@@ -89,12 +89,18 @@ export class Invocation {
       this.finish("error", errorPayload(new RuntimeError("Runtime.UnmarshalError", message)));
       return;
     }
-    const context = makeContext(
-      this.info.env,
-      this.id,
-      this.request["invoked-function-arn"],
+    const { env } = this.info;
+    // LocalStack does not forward ClientContext (execution_environment.py:382-387).
+    const context = lambdaContext({
+      functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? "",
+      functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION ?? "$LATEST",
+      invokedFunctionArn: this.request["invoked-function-arn"],
+      memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? "128",
+      awsRequestId: this.id,
+      logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
+      logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
       deadline,
-    );
+    });
     let result: unknown;
     try {
       result = await callHandler(fn, event, context);
