@@ -1,5 +1,7 @@
 /** Port checks for tests: the same as the LocalStack scripts use (offline/ports.ts), and who listens. */
 import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 
 export { portIsClosed } from "../../offline/ports";
 
@@ -24,4 +26,13 @@ export function listeningAddresses(port: number): string[] {
     }
   }
   return addresses;
+}
+
+/** Serves `handler` on a free loopback port; returns its base URL and the server. */
+export async function serve(
+  handler: Parameters<typeof createServer>[1],
+): Promise<[string, Server]> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return [`http://127.0.0.1:${(server.address() as AddressInfo).port}`, server];
 }
