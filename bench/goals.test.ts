@@ -5,7 +5,6 @@ const window = (hashesPerSecond: number, rssMiB = 200, cpuMsPerHash = 1.5, cores
   hashesPerSecond,
   rssMiB,
   cpuMsPerHash,
-  cpuSecondsPer1000Hashes: cpuMsPerHash,
   cores,
 });
 

@@ -22,7 +22,7 @@ const quantile = (sorted: number[], q: number): number =>
     ? Number.NaN
     : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN);
 
-const round = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 10 ** digits;
+export const round = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /**
  * Closed-loop load: `concurrency` clients on keep-alive connections, each sending its next

@@ -3,6 +3,8 @@
  * its /json, which keeps the original's contract: `hashes` (a string, a number or null) and
  * `now` (epoch seconds). The peer's workers are whatever it runs: scale them yourself.
  */
+import { sleep } from "./cloud";
+
 interface PeerJson {
   hashes: string | number | null;
   now: number;
@@ -18,7 +20,7 @@ async function read(url: string): Promise<{ hashes: number; now: number }> {
 export async function peerRate(baseUrl: string, windowMs: number) {
   const url = `${baseUrl.replace(/\/+$/, "")}/json`;
   const a = await read(url);
-  await new Promise((resolve) => setTimeout(resolve, windowMs));
+  await sleep(windowMs);
   const b = await read(url);
   const hashesPerSecond = Math.round(((b.hashes - a.hashes) / (b.now - a.now)) * 10) / 10;
   console.log(`peer ${url}: ${hashesPerSecond} h/s`);

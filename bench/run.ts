@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type LocalCloud, startLocalCloud } from "../offline/launcher";
 import { projectRoot } from "../offline/project";
+import { functionBundleDir } from "../offline/serverless/function-bundles";
 import { BENCH_SCALE_TOKEN, scaleAndWait, sleep } from "./cloud";
 import { evaluateGoals, printGoals } from "./goals";
 import { type LoadResult, type LoadSpec, medianOf } from "./load";
@@ -61,13 +62,7 @@ async function workshopPace() {
 
 /** The size of every function bundle the cloud built (as a deploy would: same settings). */
 function bundleSizes(cloud: LocalCloud): Record<string, number> {
-  const dir = join(
-    projectRoot,
-    "node_modules",
-    ".cache",
-    "dockercoins-functions",
-    String(cloud.process.pid),
-  );
+  const dir = functionBundleDir(projectRoot, cloud.process.pid ?? 0);
   const sizes: Record<string, number> = {};
   for (const file of readdirSync(join(dir, "functions"), { recursive: true, encoding: "utf8" })) {
     if (file.endsWith(".js")) sizes[file] = statSync(join(dir, "functions", file)).size;

@@ -8,6 +8,7 @@
  * - at Ctrl-C: halts the worker replicas and waits until they have flushed and let go.
  */
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "@upstash/redis";
 import { createRedis } from "../functions/shared/redis";
 import { activeReplicaCount, clearHalt, haltReplicas } from "../functions/shared/replicas/replicas";
@@ -88,7 +89,7 @@ export class DockerCoinsLocal {
       await haltReplicas(this.redis, HALT_TTL_MS);
       const deadline = Date.now() + DRAIN_TIMEOUT_MS;
       while (Date.now() < deadline && (await activeReplicaCount(this.redis, Date.now())) > 0) {
-        await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+        await sleep(DRAIN_POLL_MS);
       }
     } catch (err) {
       log(`could not drain workers: ${String(err)}`);

@@ -4,7 +4,7 @@
  * environment); this is only what serverless does not resolve.
  */
 
-type Env = Readonly<Record<string, string | undefined>>;
+import type { Env } from "../functions/shared/settings";
 
 export interface LocalCloudEnvironment {
   /** The host's AWS_* variables, which serverless-offline passes on to every function. */

@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import { childEnvironment, scriptSettings } from "../scripts/environment";
+import { setTimeout as sleep } from "node:timers/promises";
+import { childEnvironment, DEFAULT_REDIS_REST_TOKEN, scriptSettings } from "../scripts/environment";
 import { freePort } from "./ports";
 import { projectRoot } from "./project";
 
 const serverlessBin = join(projectRoot, "node_modules", "serverless", "bin", "serverless.js");
 /** The token the local cloud's bridge uses unless UPSTASH_REDIS_REST_TOKEN is set. */
-export const LOCAL_TOKEN = "dockercoins-local-token";
+export const LOCAL_TOKEN = DEFAULT_REDIS_REST_TOKEN;
 
 const PORT_NAMES = ["api", "lambda", "dashboard", "redis", "bridge", "sqs"] as const;
 export type PortName = (typeof PORT_NAMES)[number];
@@ -140,7 +141,7 @@ export async function eventually<T>(
     } catch (err) {
       lastError = err;
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
   throw new Error(
     `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`,

@@ -18,10 +18,15 @@ function statFields(pid: number): string[] | undefined {
   }
 }
 
-/** True while the process exists and has not exited (a zombie, exited but not reaped, has). */
+/** The stat fields of a live process: undefined once it has exited (a zombie, not reaped, has). */
+export function liveStatFields(pid: number): string[] | undefined {
+  const fields = statFields(pid);
+  return fields === undefined || fields[0] === "Z" || fields[0] === "X" ? undefined : fields;
+}
+
+/** True while the process exists and has not exited. */
 export function isRunning(pid: number): boolean {
-  const state = statFields(pid)?.[0];
-  return state !== undefined && state !== "Z" && state !== "X";
+  return liveStatFields(pid) !== undefined;
 }
 
 /** `pid` and every live descendant of it. */
@@ -68,4 +73,14 @@ export function treeUsage(pid: number): { rssBytes: number; cpuSeconds: number; 
     cpuSeconds: pids.reduce((sum, p) => sum + cpuSeconds(p), 0),
     pids,
   };
+}
+
+/**
+ * The live handles of the calling thread, by type (TCPWrap, Timeout, MessagePort…): what a
+ * leak would make grow.
+ */
+export function activeResources(): Record<string, number> {
+  const resources: Record<string, number> = {};
+  for (const type of process.getActiveResourcesInfo()) resources[type] = (resources[type] ?? 0) + 1;
+  return resources;
 }

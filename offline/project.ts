@@ -6,11 +6,11 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-export function findProjectRoot(from: string = __dirname): string {
-  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+function findProjectRoot(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
     if (existsSync(join(dir, "serverless.yml"))) return dir;
   }
-  throw new Error(`no serverless.yml above ${from}`);
+  throw new Error(`no serverless.yml above ${__dirname}`);
 }
 
 export const projectRoot = findProjectRoot();

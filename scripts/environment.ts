@@ -6,11 +6,16 @@
 
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { type Env, intSetting } from "../functions/shared/settings";
 import { projectRoot } from "../offline/project";
 
-type Env = Readonly<Record<string, string | undefined>>;
+/**
+ * The Upstash REST token of every local Redis (the local cloud's bridge, host mode's bridge,
+ * SRH) unless one is set: serverless.yml's params.dev and params.local name it too.
+ */
+export const DEFAULT_REDIS_REST_TOKEN = "dockercoins-local-token";
 
-export class SettingError extends Error {
+class SettingError extends Error {
   override name = "SettingError";
 }
 
@@ -20,14 +25,6 @@ function positiveNumber(env: Env, name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) {
     throw new SettingError(`${name} must be a positive number, got "${raw}"`);
-  }
-  return value;
-}
-
-function port(env: Env, name: string, fallback: number): number {
-  const value = positiveNumber(env, name, fallback);
-  if (!Number.isInteger(value) || value > 65_535) {
-    throw new SettingError(`${name} must be a TCP port (1-65535), got "${env[name]}"`);
   }
   return value;
 }
@@ -66,7 +63,7 @@ export function scriptSettings(env: Env = process.env): ScriptSettings {
   };
 }
 
-export const LOCALSTACK_MODES = ["auto", "docker", "host"] as const;
+const LOCALSTACK_MODES = ["auto", "docker", "host"] as const;
 export type LocalStackMode = (typeof LOCALSTACK_MODES)[number];
 
 /** The `local` stage's LocalStack, in Docker or natively (host mode): localstack/README.md. */
@@ -106,8 +103,8 @@ export function localStackSettings(env: Env = process.env): LocalStackSettings {
     stateDir:
       env.LOCALSTACK_STATE_DIR ||
       join(projectRoot, "node_modules", ".cache", "dockercoins-localstack"),
-    bridgePort: port(env, "LOCALSTACK_BRIDGE_PORT", 4579),
-    redisRestToken: env.SRH_TOKEN || "dockercoins-local-token",
+    bridgePort: intSetting(env, "LOCALSTACK_BRIDGE_PORT", { default: 4579, min: 1, max: 65_535 }),
+    redisRestToken: env.SRH_TOKEN || DEFAULT_REDIS_REST_TOKEN,
     esmConcurrency: Math.ceil(positiveNumber(env, "LOCALSTACK_SQS_ESM_CONCURRENCY", 10)),
     startTimeoutSeconds: positiveNumber(env, "LOCALSTACK_START_TIMEOUT_SECONDS", 90),
     debug: env.DEBUG === "1",

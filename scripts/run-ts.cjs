@@ -120,7 +120,7 @@ async function runTypeScript(entry, args, options = {}) {
   }
 }
 
-module.exports = { bundleTypeScript, requireTypeScript, runTypeScript, projectRoot };
+module.exports = { bundleTypeScript, requireTypeScript, runTypeScript };
 
 if (require.main === module) {
   const [entry, ...args] = process.argv.slice(2);

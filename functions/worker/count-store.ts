@@ -31,7 +31,6 @@ export function redisCountStore(
   config: WorkerConfig,
   ticket: Ticket,
   log: Logger,
-  now: () => number,
 ): CountStore & { stopReason: StopReason } {
   const stopReason: StopReason = { halted: false, leaseLost: false };
   return {
@@ -41,7 +40,7 @@ export function redisCountStore(
     },
     async save(batchId, tally) {
       const tx = redis.multi();
-      const verdictOf = replicas.renewInFlush(tx, ticket, now(), config.leaseTtlMs);
+      const verdictOf = replicas.renewInFlush(tx, ticket, config.leaseTtlMs);
       // Only a batch with counts can be in doubt (mining.ts); an empty one needs no marker.
       if (!isEmpty(tally)) tx.set(keys.batch(batchId), "1", { ex: BATCH_MARKER_TTL_SECONDS });
       addCounts(tx, tally, ticket.replica, config.bucketTtlSeconds);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FakeRedis } from "../../tests/fixtures/fake-redis";
+import { unreachableEnv } from "../../tests/fixtures/function-env";
 import { loadWorkerConfig } from "../shared/config";
 import { keys } from "../shared/keys";
 import type { Logger } from "../shared/log";
@@ -8,13 +9,7 @@ import type { Ticket } from "../shared/replicas/ticket";
 import { backlogIsEmpty, emptyBacklog } from "./mining";
 import { takeTurn } from "./turn";
 
-const config = loadWorkerConfig({
-  UPSTASH_REDIS_REST_URL: "http://unused",
-  UPSTASH_REDIS_REST_TOKEN: "unused",
-  WORKER_QUEUE_URL: "http://unused/queue",
-  API_BASE_URL: "http://unused/dev",
-  WORKER_SLICE_MS: "5000",
-});
+const config = loadWorkerConfig({ ...unreachableEnv, WORKER_SLICE_MS: "5000" });
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const REMAINING_MS = 30_000;
 

@@ -36,7 +36,7 @@ export async function takeTurn(
   }
   const now = clock.now();
   const sliceMs = Math.max(0, Math.min(config.sliceMs, remainingMs - config.sliceMarginMs));
-  const store = redisCountStore(deps.redis, deps.replicas, config, ticket, log, clock.now);
+  const store = redisCountStore(deps.redis, deps.replicas, config, ticket, log);
   const result = await mineSlice(
     deps.ports,
     clock,

@@ -32,13 +32,8 @@ export async function chooseMode(
     return { mode: "docker", reason: `a Docker engine answers (Docker ${engine})` };
   } catch (err) {
     if (!(err instanceof DockerUnavailableError)) throw err;
-    return { mode: "host", reason: `no Docker engine: ${dockerReason(err)}` };
+    return { mode: "host", reason: `no Docker engine: ${err.reason}` };
   }
-}
-
-/** "the docker CLI is not on PATH", from "Docker is not available (…). …" */
-function dockerReason(err: DockerUnavailableError): string {
-  return /\(([^)]*)\)/.exec(err.message)?.[1] ?? err.message;
 }
 
 /** The running LocalStack of this clone, healthy; otherwise a message naming what is missing. */
@@ -70,7 +65,7 @@ export async function runningTarget(
   } catch (err) {
     if (!(err instanceof DockerUnavailableError) || settings.mode === "docker") throw err;
     throw new LocalStackNotHealthyError(
-      `LocalStack is not running: this clone started no host-mode LocalStack and ${dockerReason(err)} ` +
+      `LocalStack is not running: this clone started no host-mode LocalStack and ${err.reason} ` +
         "(so no LocalStack in Docker either). Start one with `npm run localstack:up`.",
     );
   }

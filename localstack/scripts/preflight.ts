@@ -16,6 +16,13 @@ const USABLE = new Set(["available", "running"]);
 
 export class DockerUnavailableError extends Error {
   override readonly name = "DockerUnavailableError";
+  constructor(
+    message: string,
+    /** Why, in a few words ("the docker CLI is not on PATH"). */
+    readonly reason: string,
+  ) {
+    super(message);
+  }
 }
 
 export class LocalStackNotHealthyError extends Error {
@@ -41,11 +48,13 @@ export async function requireDocker(docker = "docker"): Promise<string> {
     );
     return stdout.trim();
   } catch (err) {
+    const reason = dockerFailure(err);
     throw new DockerUnavailableError(
-      `Docker is not available (${dockerFailure(err)}). LocalStack in Docker starts each Lambda ` +
+      `Docker is not available (${reason}). LocalStack in Docker starts each Lambda ` +
         "in a container, so that mode needs a Docker engine; without one, `npm run localstack:up` " +
         "runs LocalStack natively (host mode; LOCALSTACK_MODE=docker forbids that). " +
         "See localstack/README.md.",
+      reason,
     );
   }
 }
@@ -66,6 +75,7 @@ export async function requireCompose(docker = "docker"): Promise<void> {
     throw new DockerUnavailableError(
       "Docker Compose v2 (`docker compose`) is not installed: install the compose plugin " +
         "(Docker Desktop has it; on Linux, the docker-compose-plugin package).",
+      "Docker Compose v2 is not installed",
     );
   }
 }

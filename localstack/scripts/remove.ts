@@ -14,7 +14,14 @@ import { serverlessBin, serverlessEnvironment } from "./deploy";
 import { runningTarget } from "./mode";
 import { CommandFailedError, say } from "./preflight";
 import { emptyBucket, localS3 } from "./site";
-import { localStackEndpoint, projectRoot, REGION, SERVICE, SITE_BUCKET, STAGE } from "./stack";
+import {
+  clientOptions,
+  localStackEndpoint,
+  projectRoot,
+  SERVICE,
+  SITE_BUCKET,
+  STAGE,
+} from "./stack";
 
 const STACK = `${SERVICE}-${STAGE}`;
 /** What osls prints when LocalStack community refuses its ECR call. */
@@ -49,11 +56,7 @@ function serverlessRemove(endpoint: string): Promise<{ code: number; output: str
 
 /** True once CloudFormation no longer lists the stack (or lists it deleted). */
 async function stackGone(endpoint: string): Promise<boolean> {
-  const cloudFormation = new CloudFormationClient({
-    endpoint,
-    region: REGION,
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
+  const cloudFormation = new CloudFormationClient(clientOptions(endpoint));
   try {
     const { Stacks = [] } = await cloudFormation.send(
       new DescribeStacksCommand({ StackName: STACK }),

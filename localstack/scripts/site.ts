@@ -11,7 +11,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { REGION } from "./stack";
+import { clientOptions } from "./stack";
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -33,12 +33,7 @@ export function contentTypeFor(path: string): string {
 
 /** LocalStack accepts any credentials; path-style, because bucket subdomains need DNS. */
 export function localS3(endpoint: string): S3Client {
-  return new S3Client({
-    endpoint,
-    region: REGION,
-    forcePathStyle: true,
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
+  return new S3Client({ ...clientOptions(endpoint), forcePathStyle: true });
 }
 
 /** Every file under dir, as bucket keys (forward slashes) with their paths. */

@@ -4,6 +4,7 @@
  * through the queue's redrive policy, and the EventBridge schedule firing the supervisor
  * (the supervisor logs its scheduled runs; they reach CloudWatch Logs).
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import {
   GetFunctionConcurrencyCommand,
@@ -19,7 +20,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { SmokeCheckError } from "./smoke-checks";
-import { functionName, REGION, SERVICE, STAGE } from "./stack";
+import { clientOptions, functionName, SERVICE, STAGE } from "./stack";
 
 export const TICKET_QUEUE = `${SERVICE}-${STAGE}-worker-tickets`;
 export const DEAD_LETTER_QUEUE = `${TICKET_QUEUE}-dlq`;
@@ -28,13 +29,6 @@ const SCHEDULED_RUN = '"trigger":"schedule"';
 const POLL_MS = 2_000;
 /** Beyond visibility × receives: the poller's next receive moves the ticket. */
 const DEAD_LETTER_SLACK_MS = 30_000;
-
-const clientOptions = (endpoint: string) => ({
-  endpoint,
-  region: REGION,
-  credentials: { accessKeyId: "test", secretAccessKey: "test" },
-});
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The worker's mapping: enabled, one ticket per invocation, from the ticket queue. */
 export async function checkEventSourceMapping(endpoint: string): Promise<string> {

@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { request } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 
 export class SmokeCheckError extends Error {
   override readonly name = "SmokeCheckError";
@@ -74,16 +75,19 @@ export async function readHashes(apiBase: string, timeoutMs: number): Promise<nu
   return (await readStats(apiBase, timeoutMs)).hashes;
 }
 
-/** Polls /json until `hashes` rises above its first reading: the workers are mining. */
+/**
+ * Polls /json until `hashes` rises above `from` (default: its first reading): the workers are
+ * mining.
+ */
 export async function checkHashesRise(
   apiBase: string,
-  options: { timeoutMs: number; pollMs: number; requestTimeoutMs: number },
+  options: { timeoutMs: number; pollMs: number; requestTimeoutMs: number; from?: number },
 ): Promise<{ from: number; to: number; seconds: number }> {
   const started = Date.now();
-  const from = await readHashes(apiBase, options.requestTimeoutMs);
+  const from = options.from ?? (await readHashes(apiBase, options.requestTimeoutMs));
   let last = from;
   while (Date.now() - started < options.timeoutMs) {
-    await new Promise((resolve) => setTimeout(resolve, options.pollMs));
+    await sleep(options.pollMs);
     last = await readHashes(apiBase, options.requestTimeoutMs);
     if (last > from) return { from, to: last, seconds: (Date.now() - started) / 1000 };
   }
@@ -148,7 +152,7 @@ async function call(url: string, init: RequestInit, timeoutMs: number): Promise<
     const body = await res.text().catch(() => "");
     failure = `HTTP ${res.status} ${body.slice(0, 200)}`;
     if (res.status !== 429 && res.status < 500) break;
-    await new Promise((resolve) => setTimeout(resolve, RETRY_MS * attempt));
+    await sleep(RETRY_MS * attempt);
   }
   throw new SmokeCheckError(`${url}: ${failure}`);
 }

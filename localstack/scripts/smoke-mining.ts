@@ -4,6 +4,7 @@
  * window pass, and take the mean of its complete seconds. One replica mines one hash per
  * 0.3 s at best (three 0.1 s waits: the worker's, rng's, hasher's): 3.33 hashes/s.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { requestScale } from "../../scripts/scale";
 import { type JsonStats, readStats, SmokeCheckError } from "./smoke-checks";
 
@@ -30,7 +31,6 @@ export interface Rate {
 
 /** Seconds waited beyond the window, for the series to hold all of it (it lags a second). */
 const SERIES_SLACK_SECONDS = 2;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitForActive(
   api: string,

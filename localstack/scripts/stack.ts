@@ -6,14 +6,25 @@
 import { join } from "node:path";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { projectRoot } from "../../offline/project";
-import { type ScriptSettings, scriptSettings } from "../../scripts/environment";
+import {
+  DEFAULT_REDIS_REST_TOKEN,
+  type ScriptSettings,
+  scriptSettings,
+} from "../../scripts/environment";
 
 export { projectRoot };
 export const composeDir = join(projectRoot, "localstack");
 
 export const SERVICE = "dockercoins";
 export const STAGE = "local";
-export const REGION = "us-east-1";
+const REGION = "us-east-1";
+
+/** What every AWS SDK client of these scripts is given: LocalStack accepts any credentials. */
+export const clientOptions = (endpoint: string) => ({
+  endpoint,
+  region: REGION,
+  credentials: { accessKeyId: "test", secretAccessKey: "test" },
+});
 /** The `_custom_id_` tag of the REST API (params.local.restApiTags): its id, so URLs are stable. */
 export const REST_API_ID = SERVICE;
 /** params.local.siteBucketName */
@@ -24,7 +35,7 @@ export const DOCKER_NETWORK = "dockercoins";
 export const SRH_URL_IN_NETWORK = "http://srh:80";
 export const API_BASE_IN_NETWORK = `http://localstack:4566/_aws/execute-api/${REST_API_ID}/${STAGE}`;
 /** SRH's token when SRH_TOKEN is not set, in compose and in serverless.yml alike. */
-export const DEFAULT_SRH_TOKEN = "dockercoins-local-token";
+export const DEFAULT_SRH_TOKEN = DEFAULT_REDIS_REST_TOKEN;
 /** LocalStack services the stack needs; the health check waits for each of them. */
 export const REQUIRED_SERVICES = [
   "cloudformation",
@@ -75,11 +86,7 @@ export function composeFiles(settings: ScriptSettings = scriptSettings()): strin
  * than at the schedule's next minute (as `npm start` does locally).
  */
 export async function kickSupervisor(endpoint: string): Promise<void> {
-  const lambda = new LambdaClient({
-    endpoint,
-    region: REGION,
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
+  const lambda = new LambdaClient(clientOptions(endpoint));
   await lambda.send(
     new InvokeCommand({ FunctionName: functionName("supervisor"), InvocationType: "Event" }),
   );

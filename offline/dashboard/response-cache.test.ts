@@ -1,23 +1,24 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serve } from "../../tests/support/net";
 import { ResponseCache } from "./response-cache";
 
 // A real HTTP upstream on loopback that counts its calls and can be switched to failing.
 let calls = 0;
 let failing = false;
-const upstream = createServer((_req, res) => {
-  calls += 1;
-  setTimeout(() => {
-    res.writeHead(failing ? 503 : 200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ calls }));
-  }, 20);
-});
+let upstream: Server;
 let url: string;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/json`;
+  const [base, server] = await serve((_req, res) => {
+    calls += 1;
+    setTimeout(() => {
+      res.writeHead(failing ? 503 : 200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ calls }));
+    }, 20);
+  });
+  upstream = server;
+  url = `${base}/json`;
 });
 afterAll(() => new Promise<void>((resolve) => upstream.close(() => resolve())));
 

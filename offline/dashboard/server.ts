@@ -10,6 +10,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
+import { activeResources } from "../process-stats";
 import { ResponseCache } from "./response-cache";
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -70,14 +71,12 @@ export const LOCAL_CLOUD_STATS_PATH = "/local-cloud/stats";
  * ports…): what a leak would make grow. Read by `npm run bench -- --soak`.
  */
 export function localCloudStats() {
-  const resources: Record<string, number> = {};
-  for (const type of process.getActiveResourcesInfo()) resources[type] = (resources[type] ?? 0) + 1;
   const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
   return {
     pid: process.pid,
     uptimeSeconds: process.uptime(),
     memory: { rss, heapUsed, heapTotal, external },
-    resources,
+    resources: activeResources(),
   };
 }
 

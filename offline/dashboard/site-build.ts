@@ -1,22 +1,11 @@
-import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build, stop as stopEsbuild } from "esbuild";
+import { projectRoot } from "../project";
 
-const SITE_PATH = join("functions", "webui", "site");
-
-/**
- * The dashboard's sources (TypeScript in src/, the page and its stylesheet beside them), found
- * by walking up from this file: it runs from offline/ under vitest, but bundled from
- * node_modules/.cache/… when the plugin or `npm run build:site` loads it.
- */
-export function siteSourceDir(from = __dirname): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, SITE_PATH, "index.html"))) return join(dir, SITE_PATH);
-    if (dirname(dir) === dir) throw new Error(`no ${SITE_PATH}/index.html above ${from}`);
-  }
-}
+/** The dashboard's sources: TypeScript in src/, the page and its stylesheet beside them. */
+const SITE_DIR = join(projectRoot, "functions", "webui", "site");
 
 export interface SiteBuildOptions {
   /** Written as config.json (the page's API base); omitted, the page uses its own origin. */
@@ -45,7 +34,7 @@ export async function buildSite(
   outDir: string,
   options: SiteBuildOptions = {},
 ): Promise<SiteBuild> {
-  const sourceDir = options.sourceDir ?? siteSourceDir();
+  const sourceDir = options.sourceDir ?? SITE_DIR;
   const bundled = await build({
     entryPoints: {
       app: join(sourceDir, "src", "main.ts"),

@@ -14,6 +14,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createInterface } from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
 import { freePort } from "../ports";
 import { describePortHolder, redisOnPort, redisProbe, shutDownRedis } from "./port-holder";
 
@@ -146,7 +147,7 @@ async function takeBackPort(port: number, opts: RedisServerOptions): Promise<voi
   const deadline = Date.now() + TAKE_BACK_TIMEOUT_MS;
   while ((await redisProbe(port, [["PING"]])) !== undefined) {
     if (Date.now() > deadline) throw new RedisPortTakenError(port, describePortHolder(port));
-    await new Promise((resolve) => setTimeout(resolve, PING_RETRY_MS));
+    await sleep(PING_RETRY_MS);
   }
   opts.log?.(
     `took back port ${port} from a redis-server (pid ${found.pid ?? "?"}) that an earlier local cloud left running`,
@@ -272,6 +273,6 @@ async function waitForOwnPong(
         tail,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, PING_RETRY_MS));
+    await sleep(PING_RETRY_MS);
   }
 }

@@ -48,6 +48,11 @@ export interface FunctionBundles {
   close(): Promise<void>;
 }
 
+/** Where the local cloud of process `pid` bundles the functions: one folder per cloud. */
+export function functionBundleDir(serviceDir: string, pid: number): string {
+  return join(serviceDir, "node_modules", ".cache", "dockercoins-functions", String(pid));
+}
+
 export async function bundleFunctions(options: {
   serviceDir: string;
   handlers: string[];
@@ -58,13 +63,7 @@ export async function bundleFunctions(options: {
   onError: (err: unknown) => void;
 }): Promise<FunctionBundles> {
   const { serviceDir, esbuild } = options;
-  const dir = join(
-    serviceDir,
-    "node_modules",
-    ".cache",
-    "dockercoins-functions",
-    String(process.pid),
-  );
+  const dir = functionBundleDir(serviceDir, process.pid);
   const entryPoints = Object.fromEntries(
     options.handlers.map((handler) => {
       const { entry, out } = handlerSource(serviceDir, handler);

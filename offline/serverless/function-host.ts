@@ -13,14 +13,23 @@
 import { getHeapStatistics } from "node:v8";
 import { parentPort } from "node:worker_threads";
 import { callHandler, type Handler, lambdaContext } from "../lambda/call-handler";
+import { activeResources } from "../process-stats";
 import { instantiateHandler } from "./handler-module";
 import type { FromHost, HostedFunction, HostStats, ToHost } from "./host-protocol";
 
 const port = parentPort;
 if (!port) throw new Error("function-host.ts runs only as a worker thread");
 
-let functions = new Map<string, HostedFunction>();
-let codeDir = "";
+/** A function as the host runs it: its names for the Lambda context, worked out once. */
+interface Hosted extends HostedFunction {
+  file: string;
+  exported: string;
+  arn: string;
+  logGroupName: string;
+  logStreamName: string;
+}
+
+let functions = new Map<string, Hosted>();
 /** Instance key (chosen by the main thread) → its loaded module's handler. */
 const instances = new Map<string, Promise<Handler>>();
 
@@ -28,20 +37,34 @@ const send = (message: FromHost) => port.postMessage(message);
 
 function stats(): HostStats {
   const heap = getHeapStatistics();
-  const resources: Record<string, number> = {};
-  for (const type of process.getActiveResourcesInfo()) resources[type] = (resources[type] ?? 0) + 1;
   return {
     heapUsed: heap.used_heap_size,
     heapTotal: heap.total_heap_size,
     instances: instances.size,
-    resources,
+    resources: activeResources(),
   };
 }
 
-function load(fn: HostedFunction): Promise<Handler> {
+function hosted(fn: HostedFunction, codeDir: string): Hosted {
   const dot = fn.handler.lastIndexOf(".");
-  const file = `${codeDir}/${fn.handler.slice(0, dot)}.js`;
-  return instantiateHandler(file, fn.handler.slice(dot + 1), fn.env);
+  return {
+    ...fn,
+    file: `${codeDir}/${fn.handler.slice(0, dot)}.js`,
+    exported: fn.handler.slice(dot + 1),
+    arn: `arn:aws:lambda:${fn.region}:000000000000:function:${fn.name}`,
+    // As function-specs.ts sets them in the function's environment.
+    logGroupName: fn.env.AWS_LAMBDA_LOG_GROUP_NAME ?? `/aws/lambda/${fn.name}`,
+    logStreamName: fn.env.AWS_LAMBDA_LOG_STREAM_NAME ?? `local/[$LATEST]${fn.name}`,
+  };
+}
+
+/** A new instance: its module loaded and run; an init error lets the next call start afresh. */
+function load(fn: Hosted, instance: string): Promise<Handler> {
+  const loading = instantiateHandler(fn.file, fn.exported, fn.env);
+  loading.catch(() => {
+    if (instances.get(instance) === loading) instances.delete(instance);
+  });
+  return loading;
 }
 
 function errorOf(err: unknown): { name: string; message: string; stack?: string } {
@@ -50,16 +73,16 @@ function errorOf(err: unknown): { name: string; message: string; stack?: string 
 }
 
 /** Runs one invocation: the handler's promise, or its callback, decides the result. */
-function run(handler: Handler, fn: HostedFunction, message: Extract<ToHost, { op: "invoke" }>) {
+function run(handler: Handler, fn: Hosted, message: Extract<ToHost, { op: "invoke" }>) {
   const context = lambdaContext({
     functionName: fn.name,
-    invokedFunctionArn: `arn:aws:lambda:${fn.region}:000000000000:function:${fn.name}`,
+    invokedFunctionArn: fn.arn,
     memoryLimitInMB: String(fn.memorySize),
     awsRequestId: message.requestId,
-    logGroupName: `/aws/lambda/${fn.name}`,
-    logStreamName: `local/[$LATEST]${fn.name}`,
+    logGroupName: fn.logGroupName,
+    logStreamName: fn.logStreamName,
     clientContext: message.clientContext,
-    deadline: Date.now() + message.timeoutMs,
+    deadline: Date.now() + fn.timeoutMs,
   });
   return callHandler(handler, message.event, context);
 }
@@ -79,14 +102,11 @@ async function invoke(message: Extract<ToHost, { op: "invoke" }>): Promise<void>
   let loading = instances.get(message.instance);
   const coldStart = loading === undefined;
   if (!loading) {
-    loading = load(fn);
+    loading = load(fn, message.instance);
     instances.set(message.instance, loading);
   }
   try {
-    const handler = await loading.catch((err: unknown) => {
-      instances.delete(message.instance); // an init error: the next call starts afresh
-      throw err;
-    });
+    const handler = await loading;
     const result = await run(handler, fn, message);
     send({ op: "result", id: message.id, ok: true, coldStart, result });
   } catch (err) {
@@ -97,8 +117,7 @@ async function invoke(message: Extract<ToHost, { op: "invoke" }>): Promise<void>
 port.on("message", (message: ToHost) => {
   switch (message.op) {
     case "configure":
-      functions = new Map(message.functions.map((fn) => [fn.name, fn]));
-      codeDir = message.codeDir;
+      functions = new Map(message.functions.map((fn) => [fn.name, hosted(fn, message.codeDir)]));
       break;
     case "invoke":
       void invoke(message);

@@ -6,8 +6,8 @@ import {
   type FunctionSpec,
   installFunctionRunner,
   type LambdaFunctionSurface,
-  LambdaTimeoutError,
 } from "./function-runner";
+import { LambdaTimeoutError } from "./host-client";
 
 const codeDir = mkdtempSync(join(tmpdir(), "function-runner-"));
 afterAll(() => rmSync(codeDir, { recursive: true, force: true }));

@@ -25,29 +25,12 @@
  */
 import { randomUUID } from "node:crypto";
 import { Semaphore, ThrottledError } from "./concurrency";
-import { FunctionHost, HostedFunctionError } from "./host-client";
-import type { HostStats } from "./host-protocol";
+import { FunctionHost, HostedFunctionError, LambdaTimeoutError } from "./host-client";
+import type { HostedFunction, HostStats } from "./host-protocol";
 
 /** What the runner needs to know of one function (read from the service definition). */
-export interface FunctionSpec {
-  /** The function's deployed name, e.g. dockercoins-dev-rng: what serverless-offline calls it. */
-  name: string;
-  /** `functions/rng/handler.handler`: file (without .js) and export. */
-  handler: string;
-  timeoutMs: number;
-  memorySize: number;
-  region: string;
-  /** Its whole environment, as Lambda would set it. */
-  env: Record<string, string>;
+export interface FunctionSpec extends HostedFunction {
   reservedConcurrency: number | undefined;
-}
-
-/** serverless-offline's answer to a timeout: its HTTP layer turns "[504]" into the status. */
-export class LambdaTimeoutError extends Error {
-  override name = "LambdaTimeoutError";
-  constructor() {
-    super("[504] - Lambda timeout.");
-  }
 }
 
 /** The parts of serverless-offline 13's LambdaFunction that its callers use. */
@@ -86,8 +69,6 @@ export interface FunctionRunner {
   readonly semaphores: Map<string, Semaphore>;
   /** New code: every instance's next invocation starts a fresh module (a cold start). */
   reload(): void;
-  /** Times the function host was replaced because a handler blocked it. */
-  readonly hostRestarts: number;
   /** The host thread's heap and handles; undefined if it does not answer in a second. */
   hostStats(): Promise<HostStats | undefined>;
   close(): Promise<void>;
@@ -109,6 +90,9 @@ export function installFunctionRunner(
   let instances = 0;
   const newInstance = () => `i${++instances}`;
   const coldStarts = new Map<string, number>();
+  const countColdStart = (name: string, coldStart: boolean) => {
+    if (coldStart) coldStarts.set(name, (coldStarts.get(name) ?? 0) + 1);
+  };
   const semaphores = new Map<string, Semaphore>();
   for (const spec of functions.values()) {
     if (spec.reservedConcurrency !== undefined && spec.reservedConcurrency > 0) {
@@ -173,36 +157,23 @@ export function installFunctionRunner(
       }
       const release = await semaphores.get(spec.name)?.acquire();
       try {
-        const { id, answer } = host.invoke({
-          instance: state.instance,
-          fn: spec.name,
-          event: state.event,
-          clientContext: state.clientContext,
-          requestId: randomUUID(),
-          timeoutMs: spec.timeoutMs,
-        });
-        let timer: NodeJS.Timeout | undefined;
-        const timedOut = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => {
-            // Discarded: the next call to this instance starts a fresh module.
-            host.abandon(id, state.instance);
-            state.instance = newInstance();
-            reject(new LambdaTimeoutError());
-          }, spec.timeoutMs);
-        });
-        const countColdStart = (coldStart: boolean) => {
-          if (coldStart) coldStarts.set(spec.name, (coldStarts.get(spec.name) ?? 0) + 1);
-        };
-        try {
-          const { result, coldStart } = await Promise.race([answer, timedOut]);
-          countColdStart(coldStart);
-          return result;
-        } catch (err) {
-          if (err instanceof HostedFunctionError) countColdStart(err.coldStart);
-          throw err;
-        } finally {
-          clearTimeout(timer);
-        }
+        const { result, coldStart } = await host.invoke(
+          {
+            instance: state.instance,
+            fn: spec.name,
+            event: state.event,
+            clientContext: state.clientContext,
+            requestId: randomUUID(),
+          },
+          spec.timeoutMs,
+        );
+        countColdStart(spec.name, coldStart);
+        return result;
+      } catch (err) {
+        if (err instanceof HostedFunctionError) countColdStart(spec.name, err.coldStart);
+        // The host discarded the instance: the next call to it starts a fresh module.
+        if (err instanceof LambdaTimeoutError) state.instance = newInstance();
+        throw err;
       } finally {
         release?.();
       }
@@ -218,8 +189,11 @@ export function installFunctionRunner(
     if (!functions.has(functionName)) {
       return { ok: false, error: `ResourceNotFoundException: no function named ${functionName}` };
     }
-    const pool = idle.get(functionName) ?? [];
-    idle.set(functionName, pool);
+    let pool = idle.get(functionName);
+    if (!pool) {
+      pool = [];
+      idle.set(functionName, pool);
+    }
     const fn =
       pool.pop() ??
       (Object.create(proto, { functionName: { value: functionName } }) as LambdaFunctionSurface);
@@ -240,9 +214,6 @@ export function installFunctionRunner(
     coldStarts,
     semaphores,
     reload: () => host.reload(),
-    get hostRestarts() {
-      return host.restarts;
-    },
     hostStats: () => host.ping(),
     close: () => host.close(),
   };

@@ -34,6 +34,14 @@ export class HostedFunctionError extends Error {
   }
 }
 
+/** serverless-offline's answer to a timeout: its HTTP layer turns "[504]" into the status. */
+export class LambdaTimeoutError extends Error {
+  override name = "LambdaTimeoutError";
+  constructor() {
+    super("[504] - Lambda timeout.");
+  }
+}
+
 /** The function host was replaced while this invocation ran in it. */
 export class HostRestartedError extends Error {
   override name = "HostRestartedError";
@@ -46,9 +54,11 @@ const { bundleTypeScript } = createRequire(__filename)(
   bundleTypeScript: (entry: string) => string;
 };
 
+type Answer = { result: unknown; coldStart: boolean };
 type Pending = {
-  resolve: (answer: { result: unknown; coldStart: boolean }) => void;
+  resolve: (answer: Answer) => void;
   reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
 };
 
 export class FunctionHost {
@@ -57,12 +67,10 @@ export class FunctionHost {
   private readonly pending = new Map<number, Pending>();
   private readonly pongs = new Map<number, (stats: HostStats) => void>();
   private closed = false;
-  /** Times the thread was replaced (a blocked handler), for the log and the tests. */
-  restarts = 0;
 
   constructor(
     private readonly functions: HostedFunction[],
-    private codeDir: string,
+    private readonly codeDir: string,
     private readonly log: (line: string) => void,
   ) {
     this.worker = this.spawn();
@@ -100,26 +108,28 @@ export class FunctionHost {
     const pending = this.pending.get(message.id);
     if (!pending) return; // an invocation that timed out meanwhile: its answer is dropped
     this.pending.delete(message.id);
+    clearTimeout(pending.timer);
     if (message.ok) pending.resolve({ result: message.result, coldStart: message.coldStart });
     else pending.reject(new HostedFunctionError(message.error, message.coldStart));
   }
 
-  invoke(request: Omit<Extract<ToHost, { op: "invoke" }>, "op" | "id">) {
+  /**
+   * Runs an invocation in the host. Past `timeoutMs` it fails with LambdaTimeoutError: its
+   * answer, should one come, is dropped, its instance is discarded, and the host must show
+   * that the handler has not blocked it.
+   */
+  invoke(request: Omit<Extract<ToHost, { op: "invoke" }>, "op" | "id">, timeoutMs: number) {
     const id = this.nextId++;
-    return {
-      id,
-      answer: new Promise<{ result: unknown; coldStart: boolean }>((resolve, reject) => {
-        this.pending.set(id, { resolve, reject });
-        this.post(this.worker, { op: "invoke", id, ...request });
-      }),
-    };
-  }
-
-  /** Forgets an invocation that timed out, and drops the instance it ran in. */
-  abandon(id: number, instance: string): void {
-    this.pending.delete(id);
-    this.post(this.worker, { op: "discard", instance });
-    void this.checkNotBlocked();
+    return new Promise<Answer>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        this.discard(request.instance);
+        void this.checkNotBlocked();
+        reject(new LambdaTimeoutError());
+      }, timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      this.post(this.worker, { op: "invoke", id, ...request });
+    });
   }
 
   discard(instance: string): void {
@@ -127,9 +137,7 @@ export class FunctionHost {
   }
 
   /** New code (a rebuild): every instance starts afresh at its next call. */
-  reload(codeDir = this.codeDir): void {
-    this.codeDir = codeDir;
-    this.post(this.worker, { op: "configure", functions: this.functions, codeDir });
+  reload(): void {
     this.post(this.worker, { op: "reload" });
   }
 
@@ -162,10 +170,10 @@ export class FunctionHost {
 
   private replace(): void {
     const old = this.worker;
-    this.restarts += 1;
     this.worker = this.spawn();
     void old.terminate();
     for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
       pending.reject(new HostRestartedError("the function host was restarted while this ran"));
       this.pending.delete(id);
     }

@@ -9,6 +9,7 @@ export interface HostedFunction {
   name: string;
   /** `functions/rng/handler.handler`: file under the code folder (without .js) and export. */
   handler: string;
+  timeoutMs: number;
   memorySize: number;
   region: string;
   env: Record<string, string>;
@@ -25,7 +26,6 @@ export type ToHost =
       event: unknown;
       clientContext: unknown;
       requestId: string;
-      timeoutMs: number;
     }
   | { op: "discard"; instance: string }
   | { op: "reload" }

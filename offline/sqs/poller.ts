@@ -127,16 +127,15 @@ class SqsEventSourceMapping {
   /** Sleeps until messages may have arrived (or `ms`, or stop()). */
   private async untilArrival(ms: number): Promise<void> {
     if (this.arrived || this.stopping) return;
-    const timeout = new AbortController();
-    await Promise.race([
-      new Promise<void>((resolve) => {
-        this.wakeOnArrival = resolve;
-      }),
-      delay(ms, undefined, { signal: AbortSignal.any([timeout.signal, this.abort.signal]) }).catch(
-        () => {},
-      ),
-    ]);
-    timeout.abort();
+    // A plain timer: a signal combined with the poller's long-lived one on every idle cycle
+    // (AbortSignal.any) is kept alive by it. stop() wakes this through wakeOnArrival.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeOnArrival = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
     this.wakeOnArrival = undefined;
   }
 

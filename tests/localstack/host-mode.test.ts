@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isRunning, processesRunning } from "../../localstack/scripts/host/processes";
+import { processesRunning, stillRunning } from "../../localstack/scripts/host/processes";
 import { type HostState, readState, statePaths } from "../../localstack/scripts/host/state";
 import { eventually } from "../../offline/launcher";
 import { freePort } from "../../offline/ports";
@@ -120,7 +120,7 @@ describe("the local stage on LocalStack in host mode", () => {
     expect(up.output).toContain("an earlier host-mode start is partly gone");
     const after = state();
     expect(after.localstack.pid).not.toBe(before.localstack.pid);
-    expect(isRunning(before.bridge)).toBe(false);
+    expect(stillRunning(before.bridge)).toBe(false);
     if (before.bridge.redisPort !== after.bridge.redisPort) {
       expect(await portIsClosed(before.bridge.redisPort)).toBe(true);
     }
@@ -146,8 +146,8 @@ describe("the local stage on LocalStack in host mode", () => {
     const down = await run("down", 120_000);
     expect(down.code, down.output).toBe(0);
     expect(down.output).toContain("no process or port of it is left");
-    expect(isRunning(last.localstack)).toBe(false);
-    expect(isRunning(last.bridge)).toBe(false);
+    expect(stillRunning(last.localstack)).toBe(false);
+    expect(stillRunning(last.bridge)).toBe(false);
     expect(processesRunning(stateDir)).toEqual([]);
     for (const port of [last.localstack.port, last.bridge.port, last.bridge.redisPort]) {
       expect(await portIsClosed(port)).toBe(true);

@@ -120,13 +120,13 @@ describe("the replica protocol", () => {
   });
 
   it("tells a flush whether to go on: lease taken over, halted, or no longer wanted", async () => {
-    const { replicas, redis, clock, sent } = protocol();
+    const { replicas, redis, sent } = protocol();
     await replicas.issueMissingTickets();
     const ticket = sent[0] as Ticket;
     await replicas.beginTurn(ticket, LEASE_MS);
     const flush = async () => {
       const tx = redis.asClient().multi();
-      const verdictOf = replicas.renewInFlush(tx, ticket, clock.t, LEASE_MS);
+      const verdictOf = replicas.renewInFlush(tx, ticket, LEASE_MS);
       return verdictOf(await tx.exec());
     };
     expect(await flush()).toEqual({ lostTo: undefined, halted: false, wanted: true });

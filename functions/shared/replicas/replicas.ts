@@ -32,9 +32,6 @@ export interface FlushVerdict {
   wanted: boolean;
 }
 
-/** The number of commands renewInFlush adds at the start of a transaction. */
-const RENEWAL_COMMANDS = 5;
-
 /** Replica bookkeeping in Redis: desired count, tickets, leases. */
 export class Replicas {
   constructor(
@@ -45,18 +42,18 @@ export class Replicas {
   ) {}
 
   async desired(): Promise<number> {
-    const raw = await this.redis.get<string>(keys.desiredReplicas);
-    return parseDesired(raw, this.config.defaultReplicas, this.config.maxReplicas);
+    return this.desiredFrom(await this.redis.get<string>(keys.desiredReplicas));
+  }
+
+  /** The desired count a raw `workers:desired` value stands for (default when unset). */
+  private desiredFrom(raw: string | null | undefined): number {
+    return parseDesired(raw ?? null, this.config.defaultReplicas, this.config.maxReplicas);
   }
 
   /** Sets the wanted count and tickets the new replicas at once; extras retire at their next flush. */
   async scale(replicas: number): Promise<{ desired: number; previous: number; issued: number[] }> {
     const previousRaw = await this.redis.set(keys.desiredReplicas, String(replicas), { get: true });
-    const previous = parseDesired(
-      previousRaw as string | null,
-      this.config.defaultReplicas,
-      this.config.maxReplicas,
-    );
+    const previous = this.desiredFrom(previousRaw as string | null);
     const { issued } = await this.issueMissingTickets();
     return { desired: replicas, previous, issued };
   }
@@ -94,12 +91,7 @@ export class Replicas {
       keys.desiredReplicas,
     );
     if (current !== ticket.id) return "stale";
-    const desired = parseDesired(
-      desiredRaw ?? null,
-      this.config.defaultReplicas,
-      this.config.maxReplicas,
-    );
-    if (ticket.replica >= desired) {
+    if (ticket.replica >= this.desiredFrom(desiredRaw)) {
       await this.redis.del(keys.ticket(ticket.replica));
       return "retired";
     }
@@ -144,26 +136,21 @@ export class Replicas {
   renewInFlush(
     tx: Transaction,
     ticket: Ticket,
-    at: number,
     leaseTtlMs: number,
   ): (replies: unknown[]) => FlushVerdict {
+    const at = this.now();
     tx.set(keys.lease(ticket.replica), ticket.id, { px: leaseTtlMs, get: true });
     tx.get(keys.halt);
     tx.get(keys.desiredReplicas);
     tx.zadd(keys.active, { score: at + leaseTtlMs, member: String(ticket.replica) });
     tx.zremrangebyscore(keys.active, 0, at);
     return (replies) => {
-      const [holder, halt, desiredRaw] = replies.slice(0, RENEWAL_COMMANDS) as (string | null)[];
-      const desired = parseDesired(
-        desiredRaw ?? null,
-        this.config.defaultReplicas,
-        this.config.maxReplicas,
-      );
+      const [holder, halt, desiredRaw] = replies as (string | null | undefined)[];
       return {
         lostTo:
           holder !== null && holder !== undefined && holder !== ticket.id ? holder : undefined,
         halted: halt !== null && halt !== undefined,
-        wanted: ticket.replica < desired,
+        wanted: ticket.replica < this.desiredFrom(desiredRaw),
       };
     };
   }

@@ -8,8 +8,6 @@ import { pathToFileURL } from "node:url";
 import type { Handler } from "../../../offline/lambda/call-handler";
 import { RuntimeError } from "./errors";
 
-export type { Handler } from "../../../offline/lambda/call-handler";
-
 const MODULE_EXTENSIONS = [".js", ".cjs", ".mjs"];
 
 async function importModule(file: string): Promise<unknown> {

@@ -93,9 +93,9 @@ export class Invocation {
     // LocalStack does not forward ClientContext (execution_environment.py:382-387).
     const context = lambdaContext({
       functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? "",
-      functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION ?? "$LATEST",
+      functionVersion: this.info.version,
       invokedFunctionArn: this.request["invoked-function-arn"],
-      memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? "128",
+      memoryLimitInMB: this.info.memory,
       awsRequestId: this.id,
       logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
       logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,

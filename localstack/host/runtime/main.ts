@@ -12,8 +12,9 @@
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { format } from "node:util";
+import type { Handler } from "../../../offline/lambda/call-handler";
 import { errorPayload } from "./errors";
-import { type Handler, loadHandler } from "./handler";
+import { loadHandler } from "./handler";
 import {
   formatConsoleLine,
   Invocation,

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { expectRate } from "../smoke-mining";
 import { HostModeError, listenPort } from "./lifecycle";
-import { isRunning, processesRunning, startTicksOf } from "./processes";
+import { processesRunning, startTicksOf, stillRunning } from "./processes";
 import { pythonCandidates } from "./python";
 
 const home = mkdtempSync(join(tmpdir(), "dockercoins-python-home-"));
@@ -47,8 +47,8 @@ describe("processes", () => {
   it("knows a process by its pid and start time, never a pid reused since", () => {
     const startTicks = startTicksOf(process.pid);
     expect(startTicks).toMatch(/^\d+$/);
-    expect(isRunning({ pid: process.pid, startTicks: startTicks ?? "" })).toBe(true);
-    expect(isRunning({ pid: process.pid, startTicks: "1" })).toBe(false);
+    expect(stillRunning({ pid: process.pid, startTicks: startTicks ?? "" })).toBe(true);
+    expect(stillRunning({ pid: process.pid, startTicks: "1" })).toBe(false);
     expect(processesRunning(`no-process-runs-this-${Date.now()}`)).toEqual([]);
   });
 });

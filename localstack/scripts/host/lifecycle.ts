@@ -7,6 +7,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { portIsClosed } from "../../../offline/ports";
 import { projectRoot } from "../../../offline/project";
 import { describePortHolder } from "../../../offline/redis/port-holder";
@@ -14,13 +15,14 @@ import type { LocalStackSettings } from "../../../scripts/environment";
 import { requireLocalStack, say } from "../preflight";
 import { localStackEnvironment } from "./localstack-env";
 import {
-  isRunning,
   processesRunning,
   type StartedProcess,
   spawnDetached,
+  stillRunning,
   stopProcess,
 } from "./processes";
 import { findPython, isPreferred } from "./python";
+import type { BridgeReady } from "./redis-bridge";
 import {
   type HostState,
   missingParts,
@@ -88,7 +90,7 @@ async function waitFor<T>(
   const deadline = Date.now() + timeoutMs;
   let lastError = "";
   while (Date.now() < deadline) {
-    if (!isRunning(started)) {
+    if (!stillRunning(started)) {
       throw new HostModeError(
         `${what} exited during start-up; its last output:\n${logTail(started.logFile)}`,
       );
@@ -99,7 +101,7 @@ async function waitFor<T>(
     } catch (err) {
       lastError = (err as Error).message;
     }
-    await new Promise((resolve) => setTimeout(resolve, HEALTH_POLL_MS));
+    await sleep(HEALTH_POLL_MS);
   }
   throw new HostModeError(
     `${what} was not ready within ${timeoutMs / 1000} s${lastError ? ` (${lastError})` : ""}; ` +
@@ -163,7 +165,7 @@ export async function startHostMode(
     started.push(bridge);
     const ready = await waitFor("the Redis bridge", bridge, BRIDGE_READY_TIMEOUT_MS, async () =>
       existsSync(paths.bridgeReady)
-        ? (JSON.parse(readFileSync(paths.bridgeReady, "utf8")) as { redisPort: number })
+        ? (JSON.parse(readFileSync(paths.bridgeReady, "utf8")) as BridgeReady)
         : undefined,
     );
     const bridgeUrl = `http://127.0.0.1:${settings.bridgePort}`;
@@ -234,7 +236,7 @@ export async function stopHostMode(settings: LocalStackSettings): Promise<string
   const deadline = Date.now() + RUNTIMES_EXIT_WAIT_MS;
   let runtimes = processesRunning(state.runtimeJs);
   while (runtimes.length > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, HEALTH_POLL_MS));
+    await sleep(HEALTH_POLL_MS);
     runtimes = processesRunning(state.runtimeJs);
   }
   for (const runtime of runtimes) await stopProcess(runtime, 0);

@@ -26,8 +26,8 @@ export interface LocalStackEnvInput {
  * prototype of this mode), and idle LocalStack uses
  * 0.3 % of a core (measured with the stack deployed).
  */
-export const ESM_MAX_BACKOFF_ON_EMPTY_POLL_SECONDS = "0.5";
-export const ESM_POLL_INTERVAL_SECONDS = "0.1";
+const ESM_MAX_BACKOFF_ON_EMPTY_POLL_SECONDS = "0.5";
+const ESM_POLL_INTERVAL_SECONDS = "0.1";
 
 export function localStackEnvironment(input: LocalStackEnvInput): NodeJS.ProcessEnv {
   const listen = `127.0.0.1:${input.port}`;

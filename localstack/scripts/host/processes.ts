@@ -6,6 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { closeSync, openSync, readdirSync, readFileSync } from "node:fs";
+import { liveStatFields } from "../../../offline/process-stats";
 
 export interface StartedProcess {
   pid: number;
@@ -15,7 +16,7 @@ export interface StartedProcess {
 
 const POLL_MS = 100;
 /** How long a process has to exit after SIGTERM before SIGKILL. */
-export const STOP_GRACE_MS = 30_000;
+const STOP_GRACE_MS = 30_000;
 const KILL_WAIT_MS = 5_000;
 
 export class ProcessStartError extends Error {
@@ -24,19 +25,11 @@ export class ProcessStartError extends Error {
 
 /** The start time of a live process, or undefined when there is none (or only a zombie). */
 export function startTicksOf(pid: number): string | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return undefined;
-  }
-  // "pid (comm) state …": comm may hold spaces and parentheses, so split after the last ")".
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  if (fields[0] === "Z" || fields[0] === "X") return undefined;
-  return fields[19];
+  return liveStatFields(pid)?.[19];
 }
 
-export function isRunning(started: StartedProcess): boolean {
+/** The very process that was started: its pid alive, with the same start time. */
+export function stillRunning(started: StartedProcess): boolean {
   return startTicksOf(started.pid) === started.startTicks;
 }
 
@@ -68,7 +61,7 @@ export function spawnDetached(
 
 async function waitForExit(started: StartedProcess, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
-  while (isRunning(started)) {
+  while (stillRunning(started)) {
     if (Date.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
@@ -76,7 +69,7 @@ async function waitForExit(started: StartedProcess, ms: number): Promise<boolean
 }
 
 function signal(started: StartedProcess, name: NodeJS.Signals): void {
-  if (!isRunning(started)) return;
+  if (!stillRunning(started)) return;
   try {
     process.kill(started.pid, name);
   } catch {
@@ -89,7 +82,7 @@ export async function stopProcess(
   started: StartedProcess,
   graceMs = STOP_GRACE_MS,
 ): Promise<"not running" | "stopped" | "killed"> {
-  if (!isRunning(started)) return "not running";
+  if (!stillRunning(started)) return "not running";
   signal(started, "SIGTERM");
   if (await waitForExit(started, graceMs)) return "stopped";
   signal(started, "SIGKILL");
@@ -115,8 +108,9 @@ export function processesRunning(marker: string): StartedProcess[] {
     } catch {
       continue;
     }
+    if (!command.includes(marker)) continue;
     const startTicks = startTicksOf(pid);
-    if (command.includes(marker) && startTicks !== undefined) found.push({ pid, startTicks });
+    if (startTicks !== undefined) found.push({ pid, startTicks });
   }
   return found;
 }

@@ -12,8 +12,8 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
-export const MIN_PYTHON: readonly [number, number] = [3, 11];
-export const PREFERRED_PYTHON: readonly [number, number] = [3, 13];
+const MIN_PYTHON: readonly [number, number] = [3, 11];
+const PREFERRED_PYTHON: readonly [number, number] = [3, 13];
 const PROBE_TIMEOUT_MS = 10_000;
 /** Prints what the venv and the cache key need, as JSON. */
 const PROBE = [

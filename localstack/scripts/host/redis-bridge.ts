@@ -17,10 +17,9 @@ import { localStackSettings } from "../../../scripts/environment";
 
 export const label = "redis-bridge:";
 
+/** What the ready file says: the bridge's port and pid are known to whoever started it. */
 export interface BridgeReady {
   redisPort: number;
-  bridgePort: number;
-  pid: number;
 }
 
 export async function main([port, readyFile, dir]: string[]): Promise<void> {
@@ -47,7 +46,7 @@ export async function main([port, readyFile, dir]: string[]): Promise<void> {
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
-  const ready: BridgeReady = { redisPort: redis.port, bridgePort: bridge.port, pid: process.pid };
+  const ready: BridgeReady = { redisPort: redis.port };
   writeFileSync(readyFile, JSON.stringify(ready));
   log(`ready: ${bridge.url} -> ${redis.url}`);
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { isRunning, type StartedProcess } from "./processes";
+import { type StartedProcess, stillRunning } from "./processes";
 
 export interface HostState {
   mode: "host";
@@ -27,7 +27,6 @@ export class HostStateError extends Error {
 
 export function statePaths(stateDir: string) {
   return {
-    dir: stateDir,
     file: join(stateDir, "state.json"),
     logs: join(stateDir, "logs"),
     plugin: join(stateDir, "plugin"),
@@ -63,7 +62,7 @@ export function removeState(stateDir: string): void {
 /** What of a recorded host-mode LocalStack is gone: empty when both processes run. */
 export function missingParts(state: HostState): string[] {
   const missing: string[] = [];
-  if (!isRunning(state.localstack)) missing.push(`LocalStack (pid ${state.localstack.pid})`);
-  if (!isRunning(state.bridge)) missing.push(`the Redis bridge (pid ${state.bridge.pid})`);
+  if (!stillRunning(state.localstack)) missing.push(`LocalStack (pid ${state.localstack.pid})`);
+  if (!stillRunning(state.bridge)) missing.push(`the Redis bridge (pid ${state.bridge.pid})`);
   return missing;
 }

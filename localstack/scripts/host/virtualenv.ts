@@ -33,7 +33,7 @@ import { say } from "../preflight";
 import { siteFiles } from "../site";
 import type { FoundPython } from "./python";
 
-export const HOST_PACKAGE_DIR = join(projectRoot, "localstack", "host");
+const HOST_PACKAGE_DIR = join(projectRoot, "localstack", "host");
 const REQUIREMENTS = join(HOST_PACKAGE_DIR, "requirements.txt");
 const CONSTRAINTS = join(HOST_PACKAGE_DIR, "constraints-runtime-4.13.1.txt");
 /** Bump to force new virtualenvs when the way they are built changes. */
@@ -45,7 +45,7 @@ export class VirtualenvError extends Error {
   override readonly name = "VirtualenvError";
 }
 
-export function virtualenvKey(python: FoundPython): string {
+function virtualenvKey(python: FoundPython): string {
   const hash = createHash("sha256");
   for (const part of [RECIPE, python.executable, python.version, python.implementation]) {
     hash.update(`${part}\n`);
@@ -66,13 +66,10 @@ function runLogged(
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-    const tail: string[] = [];
     const lines: string[] = [];
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on("line", (line) => {
         lines.push(line);
-        tail.push(line);
-        if (tail.length > 15) tail.shift();
         onLine(line);
       });
     }
@@ -83,7 +80,7 @@ function runLogged(
       else
         reject(
           new VirtualenvError(
-            `${command} ${args.slice(0, 3).join(" ")} failed (${code}):\n${tail.join("\n")}\nfull log: ${logFile}`,
+            `${command} ${args.slice(0, 3).join(" ")} failed (${code}):\n${lines.slice(-15).join("\n")}\nfull log: ${logFile}`,
           ),
         );
     });
@@ -120,7 +117,7 @@ function pipProgress(started: number) {
 export async function ensureVirtualenv(
   python: FoundPython,
   cacheDir: string,
-): Promise<{ venv: string; installedSeconds?: number }> {
+): Promise<{ venv: string }> {
   const venv = join(cacheDir, `localstack-${virtualenvKey(python)}`);
   if (existsSync(venvPython(venv))) return { venv };
   mkdirSync(cacheDir, { recursive: true });
@@ -167,13 +164,12 @@ export async function ensureVirtualenv(
     // Another `up` finished the same virtualenv first: use that one.
     rmSync(building, { recursive: true, force: true });
   }
-  const installedSeconds = (Date.now() - started) / 1000;
-  say(`virtualenv ready in ${installedSeconds.toFixed(0)} s`);
-  return { venv, installedSeconds };
+  say(`virtualenv ready in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return { venv };
 }
 
 /** A hash of the plugin's files: its installed copy is current when the stamps agree. */
-export function pluginHash(): string {
+function pluginHash(): string {
   const hash = createHash("sha256");
   for (const file of siteFiles(HOST_PACKAGE_DIR)) {
     if (!/\.(py|toml|txt)$/.test(file.key) || file.key.includes("__pycache__")) continue;

@@ -45,12 +45,10 @@ from .endpoint import (
     error_json,
 )
 from .node import node_bin, node_version, runtime_js, runtime_major
-from .process import RuntimeProcess
+from .process import KILL_WAIT_SEC, RuntimeProcess
 from .settings import HEAP_SHARE_OF_MEMORY, MIN_HEAP_MB, settings
 
 LOG = logging.getLogger(__name__)
-# How long a runtime that dropped its connection has to finish exiting.
-KILL_WAIT_SEC = 5
 # Lambda's defaults, for a function version that does not say.
 DEFAULT_TIMEOUT_SEC = 3.0
 DEFAULT_MEMORY_MB = 128

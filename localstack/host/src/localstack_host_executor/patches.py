@@ -34,10 +34,11 @@ LOG = logging.getLogger(__name__)
 
 @hooks.on_infra_start()
 def host_executor_patches():
-    if not settings().patches:
-        return
-    _patch_get_stages_filter()
-    _patch_cfn_reserved_concurrency()
+    # HOST_EXECUTOR_PATCHES=0 turns off the two bug workarounds only; the other two are
+    # settings of their own.
+    if settings().patches:
+        _patch_get_stages_filter()
+        _patch_cfn_reserved_concurrency()
     if settings().sqs_esm_concurrency > 1:
         _patch_sqs_esm_concurrency(settings().sqs_esm_concurrency)
     if not settings().lambda_metrics:
