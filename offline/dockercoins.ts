@@ -3,13 +3,14 @@
  * offline/ is a generic local AWS. It talks to the app the way the app's own functions do:
  * through the replica protocol (functions/shared/replicas) and @upstash/redis, over the bridge.
  *
- * - at start: clears a halt flag left by an earlier run, builds and serves the dashboard,
- *   kicks the supervisor (offline schedules first fire a minute after start), prints the URLs;
+ * - at start: clears a halt flag left by an earlier run, says what the kept data holds,
+ *   builds and serves the dashboard, kicks the supervisor (offline schedules first fire a minute after start), prints the URLs;
  * - at Ctrl-C: halts the worker replicas and waits until they have flushed and let go.
  */
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "@upstash/redis";
+import { keys } from "../functions/shared/keys";
 import { createRedis } from "../functions/shared/redis";
 import { activeReplicaCount, clearHalt, haltReplicas } from "../functions/shared/replicas/replicas";
 import { startDashboardServer } from "./dashboard/server";
@@ -44,6 +45,18 @@ export class DockerCoinsLocal {
     const redis = createRedis({ url: bridgeUrl, token, timeoutMs: REDIS_TIMEOUT_MS });
     await clearHalt(redis);
     return new DockerCoinsLocal(redis);
+  }
+
+  /** What Redis holds at start: "continuing: 12,345 hashes, 771 coins", or "fresh". */
+  async startingPoint(): Promise<string> {
+    const [hashes, coins] = await Promise.all([
+      this.redis.get<string>(keys.hashes),
+      this.redis.hlen(keys.wallet),
+    ]);
+    const count = Number(hashes ?? 0);
+    if (count === 0 && coins === 0) return "fresh";
+    const format = (n: number) => n.toLocaleString("en-US");
+    return `continuing: ${format(count)} hashes, ${format(coins)} coins`;
   }
 
   /**

@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { childEnvironment, DEFAULT_REDIS_REST_TOKEN, scriptSettings } from "../scripts/environment";
@@ -20,6 +22,8 @@ export interface LocalCloud {
   sqsEndpoint: string;
   redisPort: number;
   ports: Record<PortName, number>;
+  /** Its state folder (LOCAL_CLOUD_STATE_DIR): Redis keeps its data in `<it>/redis`. */
+  stateDir: string;
   /** Every line the cloud printed so far (prefixed, without colour). */
   output: string[];
   process: ChildProcess;
@@ -39,6 +43,13 @@ export async function startLocalCloud(
     serviceDir?: string;
     /** Ports to use (a restart on the same ones); default free ports picked now. */
     ports?: Record<PortName, number>;
+    /**
+     * A state folder to keep (a restart that continues the data); default a temporary one of
+     * this launch, deleted when it exits: tests never touch the project's .local-cloud/.
+     */
+    stateDir?: string;
+    /** Extra arguments for `serverless offline start`, e.g. ["--fresh"]. */
+    args?: string[];
   } = {},
 ): Promise<LocalCloud> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
@@ -48,9 +59,14 @@ export async function startLocalCloud(
       await Promise.all(PORT_NAMES.map(async (name) => [name, await freePort()] as const)),
     ) as Record<PortName, number>);
   const { api, lambda, dashboard, redis, bridge, sqs } = ports;
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), "dockercoins-cloud-state-"));
+  const removeOwnState = () => {
+    if (options.stateDir === undefined) rmSync(stateDir, { recursive: true, force: true });
+  };
   // The same command as `npm start` (package.json).
   const echo = scriptSettings().echoLocalCloud;
-  const child = spawn(process.execPath, [serverlessBin, "offline", "start"], {
+  const args = [serverlessBin, "offline", "start", ...(options.args ?? [])];
+  const child = spawn(process.execPath, args, {
     cwd: options.serviceDir ?? projectRoot,
     env: {
       // As `npm start` (package.json): glibc keeps fewer per-thread memory arenas.
@@ -62,6 +78,7 @@ export async function startLocalCloud(
       REDIS_PORT: String(redis),
       BRIDGE_PORT: String(bridge),
       SQS_PORT: String(sqs),
+      LOCAL_CLOUD_STATE_DIR: stateDir,
       NO_COLOR: "1",
       // Edits made while a test runs must not rebuild and restart its functions.
       FUNCTIONS_WATCH: "none",
@@ -71,7 +88,10 @@ export async function startLocalCloud(
   });
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) =>
-    child.once("exit", (code) => resolve(code)),
+    child.once("exit", (code) => {
+      removeOwnState();
+      resolve(code);
+    }),
   );
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
@@ -120,6 +140,7 @@ export async function startLocalCloud(
     sqsEndpoint: `http://127.0.0.1:${sqs}`,
     redisPort: redis,
     ports,
+    stateDir,
     output,
     process: child,
     stop,

@@ -1,11 +1,14 @@
-import { join } from "node:path";
+import { cliOptions, type LocalCloudOptions } from "./cli-options";
 import { DockerCoinsLocal } from "./dockercoins";
 import {
   exposeToSharedPackages,
   localCloudEnvironment,
   silenceSdkNodeVersionWarning,
 } from "./environment";
-import { startRedisServer } from "./redis/server";
+import { forServerless, type ServerlessErrorClass } from "./errors";
+import { startLocalRedis } from "./redis/local-redis";
+import { FRESH_START_COMMAND, RESET_COMMAND } from "./redis/state-folder";
+import type { RedisKeepsDyingError } from "./redis/supervisor";
 import { bundleFunctions, type EsbuildSettings } from "./serverless/function-bundles";
 import type { FunctionRunner } from "./serverless/function-runner";
 import {
@@ -40,6 +43,7 @@ import { startBridge } from "./upstash-bridge/server";
 // The parts of the serverless instance this plugin touches (osls 3 has no type definitions).
 interface Serverless {
   serviceDir: string;
+  classes: { Error: ServerlessErrorClass };
   service: {
     service: string;
     provider: RunnableService["provider"] & { stage: string };
@@ -72,10 +76,13 @@ export class LocalCloudPlugin {
   private startedAt = 0;
   private queues = new Map<string, Queue>();
   private sqs: SqsEmulator | undefined;
+  /** Set when redis-server kept dying: the local cloud stops and exits 1. */
+  private gaveUp: RedisKeepsDyingError | undefined;
+  readonly commands = cliOptions;
 
   constructor(
     private readonly serverless: Serverless,
-    _options: unknown,
+    private readonly options: LocalCloudOptions,
     private readonly utils: PluginUtils,
   ) {
     this.hooks = {
@@ -91,6 +98,7 @@ export class LocalCloudPlugin {
   /**
    * A start that fails stops what it had started, and the process exits after serverless
    * prints the error: left alone, file watchers and servers would keep it running, half up.
+   * Errors raised on purpose are printed by serverless as the user's (no stack): errors.ts.
    */
   private async failingCleanly(step: () => Promise<void>): Promise<void> {
     try {
@@ -99,7 +107,7 @@ export class LocalCloudPlugin {
       await this.stopAll();
       this.router.uninstall();
       setTimeout(() => process.exit(1), 500).unref();
-      throw err;
+      throw forServerless(err, this.serverless.classes.Error);
     }
   }
 
@@ -129,15 +137,19 @@ export class LocalCloudPlugin {
     if (redisUrl) {
       redisLog(`using REDIS_URL ${redisUrl}`);
     } else {
-      const redis = await startRedisServer({
+      const redis = await startLocalRedis({
+        serviceDir: this.serverless.serviceDir,
+        stateDir: s.stateDir,
         port: s.redisPort,
+        fresh: this.options.fresh === true,
+        maxDeathsPerMinute: s.redisMaxDeathsPerMinute,
         log: redisLog,
-        // Marks it as this project's: a later start takes the port back from a leftover.
-        ownerDir: join(this.serverless.serviceDir, "node_modules", ".cache", "dockercoins-redis"),
+        onGiveUp: (err) => this.giveUp(err),
       });
       this.running.push({ name: "redis", stop: redis.stop });
       redisUrl = redis.url;
-      redisLog(`ready on ${redis.url}`);
+      const kept = { empty: "new", kept: "kept", reset: "emptied (--fresh)" }[redis.origin];
+      redisLog(`ready on ${redis.url}; its data: ${redis.shownDir} (${kept})`);
     }
 
     const token = String(service.provider.environment?.UPSTASH_REDIS_REST_TOKEN ?? "");
@@ -146,6 +158,12 @@ export class LocalCloudPlugin {
     this.running.push({ name: "bridge", stop: bridge.close });
     bridgeLog(`Upstash REST bridge ready on ${bridge.url} (token ${token})`);
     this.app = await DockerCoinsLocal.attach(bridge.url, token);
+    const startingPoint = await this.app.startingPoint();
+    this.say(
+      startingPoint === "fresh"
+        ? "fresh: no hashes or coins yet"
+        : `${startingPoint} (start from zero: ${RESET_COMMAND}, or ${FRESH_START_COMMAND})`,
+    );
 
     const sqsLog = this.router.channel("sqs");
     const sqs = await startSqsEmulator({ port: s.sqsPort, log: sqsLog });
@@ -271,6 +289,13 @@ export class LocalCloudPlugin {
     this.say("press Ctrl-C to stop everything");
   }
 
+  /** redis-server kept dying: say why, and stop as Ctrl-C would (then exit 1). */
+  private giveUp(err: RedisKeepsDyingError): void {
+    this.gaveUp = err;
+    this.say(`ERROR ${err.message}`);
+    process.kill(process.pid, "SIGINT");
+  }
+
   private async shutdown(): Promise<void> {
     const started = Date.now();
     this.say("stopping: workers flush their last counts");
@@ -278,6 +303,8 @@ export class LocalCloudPlugin {
     await this.stopAll();
     this.say(`stopped in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     this.router.uninstall();
+    // serverless-offline exits 0 after this hook; a local cloud that gave up did not succeed.
+    if (this.gaveUp) process.exit(1);
   }
 
   /** Reverse start order: pollers and the dashboard first, Redis last. */

@@ -1,20 +1,23 @@
 /**
- * Starts a throwaway redis-server child process for the local cloud and the integration tests.
+ * Starts a redis-server child process for the local cloud and the integration tests.
  *
- * The server is ephemeral on purpose: it listens on 127.0.0.1 only, never writes RDB/AOF files
- * (`--save ''`, `--appendonly no`), and logs warnings only, so every run starts from an empty
- * database and leaves nothing behind.
+ * It listens on 127.0.0.1 only and logs warnings only. With `persistDir` it keeps its data
+ * there in an append-only file, fsync'ed at every write (the local cloud: state-folder.ts);
+ * without, it never writes RDB/AOF files (`--save ''`, `--appendonly no`), so it starts empty
+ * and leaves nothing behind (the tests' own Redis servers).
  *
  * It never outlives the process that started it: it runs under a small shell watchdog that
  * holds a pipe from this process and stops Redis when the pipe closes, which the kernel does
  * however this process ends (Ctrl-C, an error, out of memory, SIGKILL). And a Redis it did
  * not start is never adopted (port-holder.ts).
  */
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, realpathSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { constants as osConstants, tmpdir } from "node:os";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
+import { LocalCloudError } from "../errors";
 import { freePort } from "../ports";
 import { describePortHolder, redisOnPort, redisProbe, shutDownRedis } from "./port-holder";
 
@@ -27,7 +30,7 @@ export interface RedisServerOptions {
   binary?: string;
   /**
    * Keep the data in this folder (append-only file, fsync at every write), so that a stop and
-   * a start on the same port keep it, as a real Redis restart does. Tests only; default off.
+   * a start on the same port keep it, as a real Redis restart does. Default: ephemeral.
    */
   persistDir?: string;
   /**
@@ -44,10 +47,15 @@ export interface RunningRedisServer {
   port: number;
   /** SIGTERM, then SIGKILL if the server is still alive after 2 s. Safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * Settles when redis-server exits without stop() (killed, crashed), with how it ended, e.g.
+   * "SIGKILL"; never while it runs or after stop().
+   */
+  died: Promise<string>;
 }
 
 /** The redis-server executable could not be found (spawn failed with ENOENT). */
-export class RedisServerMissingError extends Error {
+export class RedisServerMissingError extends LocalCloudError {
   override readonly name = "RedisServerMissingError";
   constructor(readonly binary: string) {
     super(
@@ -58,7 +66,7 @@ export class RedisServerMissingError extends Error {
 }
 
 /** Something else listens on the port: never adopted, never killed. */
-export class RedisPortTakenError extends Error {
+export class RedisPortTakenError extends LocalCloudError {
   override readonly name = "RedisPortTakenError";
   constructor(port: number, holder: string | undefined) {
     super(
@@ -71,7 +79,7 @@ export class RedisPortTakenError extends Error {
 }
 
 /** redis-server started but exited early or never answered PING. */
-export class RedisServerStartError extends Error {
+export class RedisServerStartError extends LocalCloudError {
   override readonly name = "RedisServerStartError";
   constructor(
     message: string,
@@ -221,18 +229,29 @@ async function startOnPort(port: number, opts: RedisServerOptions): Promise<Runn
   }
 
   let stopping = false;
-  child.once("exit", (code, signal) => {
-    if (!stopping) log(`redis-server on port ${port} exited unexpectedly (${code ?? signal})`);
+  const died = new Promise<string>((resolve) => {
+    child.once("exit", (code, signal) => {
+      process.off("exit", killOnExit);
+      if (stopping) return;
+      // The watchdog exits with Redis's status: 128 + n for a signal n (sh's convention).
+      resolve(code !== null && code > 128 ? signalName(code - 128) : String(code ?? signal));
+    });
   });
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    died,
     async stop() {
       stopping = true;
       await terminate(child, exited);
       process.off("exit", killOnExit);
     },
   };
+}
+
+function signalName(signal: number): string {
+  const name = Object.entries(osConstants.signals).find(([, n]) => n === signal)?.[0];
+  return name ?? `signal ${signal}`;
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -7,10 +7,12 @@
  * Watching: a change to a function's source (tests and the dashboard's site excepted)
  * rebuilds them all, then `onRebuilt` lets the runner start fresh instances.
  */
+
 import { existsSync, type FSWatcher, watch } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { build, stop as stopEsbuild } from "esbuild";
+import { LocalCloudError } from "../errors";
 
 export interface EsbuildSettings {
   target?: string;
@@ -20,7 +22,7 @@ export interface EsbuildSettings {
 }
 
 /** A function's handler (`functions/rng/handler.handler`) whose source cannot be found. */
-export class FunctionSourceError extends Error {
+export class FunctionSourceError extends LocalCloudError {
   override name = "FunctionSourceError";
 }
 

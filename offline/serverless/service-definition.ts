@@ -4,9 +4,10 @@
  * and custom.localCloud's settings, so that no second list of functions, queues or settings
  * exists. Pure: unit-tested beside it.
  */
+import { LocalCloudError } from "../errors";
 import type { Queue } from "../sqs/emulator";
 
-export class ServiceDefinitionError extends Error {
+export class ServiceDefinitionError extends LocalCloudError {
   override name = "ServiceDefinitionError";
 }
 
@@ -130,6 +131,10 @@ export interface LocalCloudSettings {
   /** The folder whose changes rebuild the functions, or undefined (FUNCTIONS_WATCH=none). */
   watch: string | undefined;
   httpPort: number;
+  /** Where the local cloud keeps its Redis data (LOCAL_CLOUD_STATE_DIR; relative: to the service). */
+  stateDir: string;
+  /** redis-server deaths within a minute that stop the local cloud (REDIS_MAX_DEATHS_PER_MINUTE). */
+  redisMaxDeathsPerMinute: number;
 }
 
 function port(name: string, value: unknown): number {
@@ -150,6 +155,26 @@ function cacheMs(value: unknown): number {
     );
   }
   return n;
+}
+
+function deathsPerMinute(value: unknown): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100) {
+    throw new ServiceDefinitionError(
+      `REDIS_MAX_DEATHS_PER_MINUTE must be a whole number from 1 to 100, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
+function stateFolder(value: unknown): string {
+  if (value === undefined || value === "") return ".local-cloud";
+  if (typeof value !== "string") {
+    throw new ServiceDefinitionError(
+      `LOCAL_CLOUD_STATE_DIR must be a folder, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
 }
 
 function watchFolder(value: unknown): string | undefined {
@@ -179,5 +204,7 @@ export function localCloudSettings(
     jsonCacheMs: cacheMs(local.jsonCacheMs ?? 250),
     watch: watchFolder(local.watch),
     httpPort: port("API_PORT", offline.httpPort ?? 3000),
+    stateDir: stateFolder(local.stateDir),
+    redisMaxDeathsPerMinute: deathsPerMinute(local.redisMaxDeathsPerMinute ?? 5),
   };
 }

@@ -2,9 +2,11 @@
  * In-process SQS emulator for `serverless offline`: fauxqs (in-memory, AWS JSON protocol) bound
  * to loopback only, plus creation of the template's queues. serverless-offline has no SQS.
  */
+
 import type { AddressInfo } from "node:net";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { buildApp } from "fauxqs";
+import { LocalCloudError } from "../errors";
 import type { ArrivalSignal } from "./poller";
 import { type CfnResources, planQueues, type QueuePlan, renderRedrivePolicy } from "./queue-plan";
 import { toInternalQueueUrl, toPublicQueueUrls } from "./queue-url";
@@ -42,7 +44,7 @@ export interface Queue {
 }
 
 /** CreateQueue or GetQueueAttributes failed for a queue of the template. */
-export class QueueCreationError extends Error {
+export class QueueCreationError extends LocalCloudError {
   override name = "QueueCreationError";
 }
 

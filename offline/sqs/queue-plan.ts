@@ -3,7 +3,9 @@
  * `resources.Resources`, already variable-resolved) into CreateQueue plans. No I/O here, so the
  * CloudFormation rules can be unit-tested without an emulator; emulator.ts does the calls.
  */
+
 import type { QueueAttributeName } from "@aws-sdk/client-sqs";
+import { LocalCloudError } from "../errors";
 
 export type CfnResource = { Type: string; Properties?: Record<string, unknown> };
 export type CfnResources = Record<string, CfnResource>;
@@ -22,7 +24,7 @@ export type QueuePlan = {
 };
 
 /** A template this module cannot translate; the message names the logical id and property. */
-export class QueueTemplateError extends Error {
+export class QueueTemplateError extends LocalCloudError {
   override name = "QueueTemplateError";
 }
 

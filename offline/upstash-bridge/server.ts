@@ -14,8 +14,10 @@
  *   disconnect) and ioredis reconnects in the background, so service resumes on its own when
  *   Redis is back on the same address. Logs one line at startup and on connection loss/recovery.
  */
+
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Redis } from "ioredis";
+import { LocalCloudError } from "../errors";
 import { type CommandPolicy, refusal } from "./commands";
 import { boundPort, closeServer, isLoopback, listen, readBody, sendJson } from "./http";
 import {
@@ -70,7 +72,7 @@ export interface RunningBridge {
 }
 
 /** The bridge could not start: bad options, Redis unreachable, or the port is taken. */
-export class BridgeStartError extends Error {
+export class BridgeStartError extends LocalCloudError {
   override readonly name = "BridgeStartError";
 }
 
