@@ -3,6 +3,7 @@
  * The local cloud reads `source` to prefix the line with the function's name in its colour.
  */
 import { type LogLevel, loadLogLevel } from "./config";
+import { failureText, summariseFailure } from "./failure";
 
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 export type LogFields = Record<string, unknown>;
@@ -16,10 +17,20 @@ export interface Logger {
 
 const threshold = LEVELS[loadLogLevel()];
 
+/**
+ * An error as one short field: a failed Redis call says how many commands and why, never the
+ * request (failure.ts). The stack is kept only where it adds something: a network or Redis
+ * failure's stack is the client's internals and repeats the message.
+ */
 function errorFields(fields: LogFields | undefined): LogFields | undefined {
   const err = fields?.err;
   if (!(err instanceof Error)) return fields;
-  return { ...fields, err: { name: err.name, message: err.message, stack: err.stack } };
+  const { name, cause, commands } = summariseFailure(err);
+  const whole = cause === err.message && commands === undefined;
+  return {
+    ...fields,
+    err: { name, message: failureText(err), ...(whole && { stack: err.stack }) },
+  };
 }
 
 export function createLogger(source: string): Logger {

@@ -1,5 +1,6 @@
 import { loadWebuiConfig } from "../shared/config";
 import { ServiceUnavailableError } from "../shared/errors";
+import { FailureStreak } from "../shared/failure-streak";
 import { httpHandler, json } from "../shared/http";
 import { keys } from "../shared/keys";
 import { createLogger } from "../shared/log";
@@ -10,6 +11,11 @@ import { latencySummary, type Stats, seriesWindow, toCount } from "./stats";
 const config = loadWebuiConfig();
 const log = createLogger("webui");
 const redis = createRedis(config.redis);
+/** A Redis outage: one line when it starts, one when it ends, not one per dashboard poll. */
+const redisStreak = new FailureStreak({
+  first: (err) => log.warn("Redis unavailable for /json; answering 503 until it is back", { err }),
+  recovered: (failures) => log.info(`Redis answers /json again after ${failures} failed call(s)`),
+});
 
 /** Latency is summarised over the last minute of the window: recent enough to act on. */
 const LATENCY_SECONDS = 60;
@@ -72,9 +78,10 @@ export const handler = httpHandler(
       try {
         cached = { at: now, stats: await readStats(now) };
       } catch (err) {
-        log.warn("Redis unavailable for /json", { err });
+        redisStreak.failed(err);
         throw new ServiceUnavailableError("Redis is unavailable; retry shortly");
       }
+      redisStreak.succeeded();
     }
     return json(200, cached.stats, { "cache-control": "no-store" });
   },

@@ -7,12 +7,13 @@ import { Replicas } from "../shared/replicas/replicas";
 import { MalformedTicketError, parseTicket } from "../shared/replicas/ticket";
 import { sleep } from "../shared/time";
 import { httpMiningPorts } from "./http-ports";
-import { emptyBacklog } from "./mining";
+import { emptyBacklog, storeFailureStreak } from "./mining";
 import { takeTurn } from "./turn";
 
 const config = loadWorkerConfig();
 const log = createLogger("worker");
 const redis = createRedis(config.redis);
+const storeStreak = storeFailureStreak(log);
 const deps = {
   config,
   redis,
@@ -20,6 +21,7 @@ const deps = {
   replicas: new Replicas(redis, sqsTicketQueue(config.queueUrl), config),
   ports: httpMiningPorts(config, config.callTimeoutMs),
   clock: { now: Date.now, sleep },
+  storeStreak,
 };
 /** Counts this warm instance could not save yet; retried by its next turn. */
 let backlog = emptyBacklog();
@@ -45,11 +47,15 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
           reason: err.message,
         });
       } else {
-        log.error("turn failed; SQS will redeliver the ticket", {
-          err,
-          messageId: record.messageId,
-          receives,
-        });
+        // Part of the instance's outage streak: while Redis is down, every redelivered
+        // ticket fails alike; the first failure says so, the recovery (a saved flush) ends it.
+        storeStreak.failed(err, () =>
+          log.error("turn failed; SQS will redeliver the ticket (quiet until counts save again)", {
+            err,
+            messageId: record.messageId,
+            receives,
+          }),
+        );
       }
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }

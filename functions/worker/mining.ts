@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { FailureStreak } from "../shared/failure-streak";
 import type { Logger } from "../shared/log";
 import { backoffDelay } from "./backoff";
 import {
@@ -62,6 +63,14 @@ export interface SliceResult {
   backlog: Backlog;
 }
 
+/** Failed saves of counts: the first of a streak and the recovery are logged, nothing between. */
+export function storeFailureStreak(log: Logger): FailureStreak {
+  return new FailureStreak({
+    first: (err) => log.warn("saving counts failed; keeping them and retrying", { err }),
+    recovered: (failures) => log.info("counts saved again after failures", { failures }),
+  });
+}
+
 /**
  * The original worker's loop, for one slice: sleep, get random bytes, hash them, count.
  * Counts are flushed about once per `flushIntervalMs`. Failures of rng, hasher or the store
@@ -74,15 +83,15 @@ export async function mineSlice(
   store: CountStore,
   log: Logger,
   backlog: Backlog = emptyBacklog(),
+  /** Failed saves: the worker instance's (handler.ts), so one outage is one line, not one per turn. */
+  storeStreak: FailureStreak = storeFailureStreak(log),
 ): Promise<SliceResult> {
   let hashes = 0;
   let keepMining = true;
   let callFailures = 0;
-  let flushFailures = 0;
 
   const flushFailed = (err: unknown): false => {
-    flushFailures += 1;
-    if (flushFailures === 1) log.warn("saving counts failed; keeping them and retrying", { err });
+    storeStreak.failed(err);
     return false;
   };
 
@@ -114,9 +123,7 @@ export async function mineSlice(
       return flushFailed(err);
     }
     hashes += totalHashes(batch.tally);
-    if (flushFailures > 0)
-      log.info("counts saved again after failures", { failures: flushFailures });
-    flushFailures = 0;
+    storeStreak.succeeded();
     return true;
   };
 

@@ -6,7 +6,7 @@ import { keys } from "../shared/keys";
 import type { Logger } from "../shared/log";
 import { Replicas } from "../shared/replicas/replicas";
 import type { Ticket } from "../shared/replicas/ticket";
-import { backlogIsEmpty, emptyBacklog } from "./mining";
+import { backlogIsEmpty, emptyBacklog, storeFailureStreak } from "./mining";
 import { takeTurn } from "./turn";
 
 const config = loadWorkerConfig({ ...unreachableEnv, WORKER_SLICE_MS: "5000" });
@@ -45,7 +45,15 @@ function instance() {
       return "1".repeat(64);
     },
   };
-  const deps = { config, redis: redis.asClient(), replicas, ports, clock, log: quiet };
+  const deps = {
+    config,
+    redis: redis.asClient(),
+    replicas,
+    ports,
+    clock,
+    log: quiet,
+    storeStreak: storeFailureStreak(quiet),
+  };
   return { deps, redis, replicas, sent, clock, hashed: () => hashed };
 }
 

@@ -1,5 +1,6 @@
 import type { Redis } from "@upstash/redis";
 import type { WorkerConfig } from "../shared/config";
+import type { FailureStreak } from "../shared/failure-streak";
 import type { Logger } from "../shared/log";
 import type { Replicas, TurnEnd } from "../shared/replicas/replicas";
 import type { Ticket } from "../shared/replicas/ticket";
@@ -14,6 +15,8 @@ export interface TurnDeps {
   ports: MiningPorts;
   clock: Clock;
   log: Logger;
+  /** This instance's failed saves and turns: one line per outage (mining.ts). */
+  storeStreak: FailureStreak;
 }
 
 /**
@@ -51,6 +54,7 @@ export async function takeTurn(
     store,
     log,
     backlog,
+    deps.storeStreak,
   );
   const end: TurnEnd = store.stopReason.leaseLost
     ? "lost"

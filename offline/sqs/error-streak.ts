@@ -1,28 +1,33 @@
 /**
  * Logging for a poller that retries: the first error of a streak and the recovery, not every
  * failed attempt in between (an SQS outage would otherwise print a line per backoff step).
+ * The streak itself is the functions' own (functions/shared/failure-streak.ts).
  */
+import { FailureStreak } from "../../functions/shared/failure-streak";
 import { describeError } from "./event";
 
 export class ErrorStreak {
-  private failures = 0;
+  private action = "";
+  private readonly streak: FailureStreak;
 
-  constructor(private readonly log: (line: string) => void) {}
+  constructor(log: (line: string) => void) {
+    this.streak = new FailureStreak({
+      first: (err) =>
+        log(
+          `${this.action} failed: ${describeError(err)}; retrying with backoff (quiet until it recovers)`,
+        ),
+      recovered: (failures) =>
+        log(`SQS reachable again after ${failures} failed attempt(s); polling resumed`),
+    });
+  }
 
   /** Returns the number of consecutive failures so far. */
   failed(action: string, err: unknown): number {
-    this.failures += 1;
-    if (this.failures === 1) {
-      this.log(
-        `${action} failed: ${describeError(err)}; retrying with backoff (quiet until it recovers)`,
-      );
-    }
-    return this.failures;
+    this.action = action;
+    return this.streak.failed(err);
   }
 
   succeeded(): void {
-    if (this.failures === 0) return;
-    this.log(`SQS reachable again after ${this.failures} failed attempt(s); polling resumed`);
-    this.failures = 0;
+    this.streak.succeeded();
   }
 }

@@ -1,4 +1,5 @@
 import { loadReplicaConfig } from "../../shared/config";
+import { failureText } from "../../shared/failure";
 import { createLogger } from "../../shared/log";
 import { createRedis } from "../../shared/redis";
 import { sqsTicketQueue } from "../../shared/replicas/queue";
@@ -16,7 +17,10 @@ const replicas = new Replicas(createRedis(config.redis), sqsTicketQueue(config.q
  */
 export const handler = async (event?: unknown): Promise<{ desired: number; issued: number[] }> => {
   const trigger = triggerOf(event);
-  const result = await replicas.issueMissingTickets();
+  const result = await replicas.issueMissingTickets().catch((err: unknown) => {
+    // The Upstash client's message carries the whole request; this run's error says only why.
+    throw new Error(`could not issue tickets: ${failureText(err)}`);
+  });
   const context = { desired: result.desired, trigger };
   if (result.issued.length > 0) {
     log.info(`issued tickets to replicas ${result.issued.join(", ")}`, context);
