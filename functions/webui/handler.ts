@@ -2,6 +2,7 @@ import { loadWebuiConfig } from "../shared/config";
 import { ServiceUnavailableError } from "../shared/errors";
 import { FailureStreak } from "../shared/failure-streak";
 import { httpHandler, json } from "../shared/http";
+import { instanceName } from "../shared/instance";
 import { keys } from "../shared/keys";
 import { createLogger } from "../shared/log";
 import { createRedis } from "../shared/redis";
@@ -13,7 +14,11 @@ const log = createLogger("webui");
 const redis = createRedis(config.redis);
 /** A Redis outage: one line when it starts, one when it ends, not one per dashboard poll. */
 const redisStreak = new FailureStreak({
-  first: (err) => log.warn("Redis unavailable for /json; answering 503 until it is back", { err }),
+  first: (err) =>
+    log.warn("Redis unavailable for /json; answering 503 until it is back", {
+      err,
+      instance: instanceName,
+    }),
   recovered: (failures) => log.info(`Redis answers /json again after ${failures} failed call(s)`),
 });
 

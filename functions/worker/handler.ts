@@ -1,5 +1,6 @@
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { loadWorkerConfig } from "../shared/config";
+import { instanceName } from "../shared/instance";
 import { createLogger } from "../shared/log";
 import { createRedis } from "../shared/redis";
 import { sqsTicketQueue } from "../shared/replicas/queue";
@@ -13,7 +14,7 @@ import { takeTurn } from "./turn";
 const config = loadWorkerConfig();
 const log = createLogger("worker");
 const redis = createRedis(config.redis);
-const storeStreak = storeFailureStreak(log);
+const storeStreak = storeFailureStreak(log, instanceName);
 const deps = {
   config,
   redis,
@@ -52,8 +53,8 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
         storeStreak.failed(err, () =>
           log.error("turn failed; SQS will redeliver the ticket (quiet until counts save again)", {
             err,
-            messageId: record.messageId,
             receives,
+            instance: instanceName,
           }),
         );
       }

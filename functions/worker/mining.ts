@@ -63,10 +63,13 @@ export interface SliceResult {
   backlog: Backlog;
 }
 
-/** Failed saves of counts: the first of a streak and the recovery are logged, nothing between. */
-export function storeFailureStreak(log: Logger): FailureStreak {
+/**
+ * Failed saves of counts: the first of a streak and the recovery are logged, nothing between.
+ * `instance` names the function instance whose streak it is (each has its own).
+ */
+export function storeFailureStreak(log: Logger, instance?: string): FailureStreak {
   return new FailureStreak({
-    first: (err) => log.warn("saving counts failed; keeping them and retrying", { err }),
+    first: (err) => log.warn("saving counts failed; keeping them and retrying", { err, instance }),
     recovered: (failures) => log.info("counts saved again after failures", { failures }),
   });
 }

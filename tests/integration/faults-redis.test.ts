@@ -10,7 +10,7 @@ import { loggedUnits, sumOfBuckets } from "../support/redis-keys";
 
 // Redis really stopped (SIGTERM, port closed) for 10 s while two replicas mine, then started
 // again on the same port. The Redis is this test's own, with an fsync'ed append-only file, so
-// that a restart keeps the data as a real one would (the local cloud's own Redis is ephemeral).
+// that a restart keeps the data as a real one would (as the local cloud's own Redis does).
 const OUTAGE_MS = 10_000;
 const FLUSH_INTERVAL_MS = 1_000;
 const persistDir = mkdtempSync(join(tmpdir(), "dockercoins-redis-aof-"));
@@ -60,6 +60,7 @@ describe("Redis stopped for 10 s mid-run, then started again", () => {
       "mining",
     );
     const { port } = redisServer;
+    const atStopLine = cloud.output.length;
     await redisServer.stop();
     const downAt = Date.now();
     const atStop = hashesComputed();
@@ -79,6 +80,7 @@ describe("Redis stopped for 10 s mid-run, then started again", () => {
     }
     const computedDuringOutage = hashesComputed() - atStop;
 
+    const upLine = cloud.output.length;
     redisServer = await startRedisServer({ port, persistDir });
     const upAt = Date.now();
     const computedByRestart = hashesComputed();
@@ -104,6 +106,28 @@ describe("Redis stopped for 10 s mid-run, then started again", () => {
     await pause(2_000);
     const { code } = await cloud.stop();
     expect(code).toBe(0);
+
+    // Readable failures: each function instance says once that Redis failed, in a short line
+    // (instances share nothing, as on Lambda; a line names its instance).
+    const outage = cloud.output.slice(atStopLine, upLine);
+    const failures = outage.filter((line) => /^\w+\s+\| (WARN|ERROR) /.test(line));
+    const perInstance = new Map<string, number>();
+    for (const line of failures) {
+      const fn = line.split(" ")[0];
+      const instance = /instance=(\S+)/.exec(line)?.[1];
+      expect(instance, line).toBeDefined();
+      perInstance.set(`${fn} ${instance}`, (perInstance.get(`${fn} ${instance}`) ?? 0) + 1);
+    }
+    const longest = Math.max(...outage.map((line) => line.length));
+    console.log(
+      `log lines while Redis was down: ${outage.length}, longest ${longest} chars; failure ` +
+        `lines per function instance: ${JSON.stringify(Object.fromEntries(perInstance))}`,
+    );
+    expect([...perInstance.keys()].some((key) => key.startsWith("webui "))).toBe(true);
+    expect([...perInstance.keys()].some((key) => key.startsWith("worker "))).toBe(true);
+    expect([...perInstance.values()].every((n) => n === 1)).toBe(true);
+    expect(longest).toBeLessThan(300);
+    expect(outage.join("\n")).not.toMatch(/command was/);
 
     const hashes = Number(await redis.get("hashes"));
     const computed = hashesComputed();

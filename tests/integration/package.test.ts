@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -20,12 +20,13 @@ const bundleLimits: Record<string, number> = {
 };
 
 let dir: string;
+let packagerPid: number | undefined;
 type Resource = { Type: string; Properties: Record<string, unknown> };
 let resources: Record<string, Resource>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "dockercoins-package-"));
-  await promisify(execFile)(
+  const run = promisify(execFile)(
     process.execPath,
     [
       join(projectRoot, "node_modules", "serverless", "bin", "serverless.js"),
@@ -35,6 +36,8 @@ beforeAll(async () => {
     ],
     { cwd: projectRoot, timeout: 120_000 },
   );
+  packagerPid = run.child.pid;
+  await run;
   const template = JSON.parse(
     readFileSync(join(dir, "cloudformation-template-update-stack.json"), "utf8"),
   );
@@ -54,6 +57,15 @@ describe("serverless package", () => {
       expect(entries[0]?.size).toBeLessThanOrEqual(limit);
     },
   );
+
+  it("leaves nothing behind in the system's temporary folder", () => {
+    // serverless-esbuild zips each function from `<function>-<pid>-<ms>-<hex>` there.
+    expect(packagerPid).toBeGreaterThan(0);
+    const left = readdirSync(tmpdir()).filter((name) =>
+      new RegExp(`^[\\w-]+-${packagerPid}-\\d+-[0-9a-f]{8}$`).test(name),
+    );
+    expect(left).toEqual([]);
+  });
 
   it("runs every function on nodejs22.x", () => {
     const functions = ofType("AWS::Lambda::Function");
