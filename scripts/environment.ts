@@ -86,6 +86,8 @@ export interface LocalStackSettings {
   startTimeoutSeconds: number;
   /** DEBUG: LocalStack's debug logging (1). */
   debug: boolean;
+  /** REDIS_MAX_DEATHS_PER_MINUTE: host mode's redis-server deaths within a minute that stop it. */
+  redisMaxDeathsPerMinute: number;
 }
 
 export function localStackSettings(env: Env = process.env): LocalStackSettings {
@@ -108,6 +110,11 @@ export function localStackSettings(env: Env = process.env): LocalStackSettings {
     esmConcurrency: Math.ceil(positiveNumber(env, "LOCALSTACK_SQS_ESM_CONCURRENCY", 10)),
     startTimeoutSeconds: positiveNumber(env, "LOCALSTACK_START_TIMEOUT_SECONDS", 90),
     debug: env.DEBUG === "1",
+    redisMaxDeathsPerMinute: intSetting(env, "REDIS_MAX_DEATHS_PER_MINUTE", {
+      default: 5,
+      min: 1,
+      max: 100,
+    }),
   };
 }
 

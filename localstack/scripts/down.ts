@@ -2,23 +2,29 @@
  * `npm run localstack:down`: stops what `localstack:up` started. Host mode: LocalStack, its
  * function processes and the Redis bridge, checked gone (processes and ports), and their
  * files. Docker: the containers, the network and LocalStack's volume. Deployed stacks do not
- * survive either way (no persistence). Nothing running is not an error.
+ * survive either way (no persistence); Redis's data (hashes, history, wallet) does, unless
+ * `npm run localstack:down -- --reset`. Nothing running is not an error.
  */
 import { localStackSettings } from "../../scripts/environment";
 import { stopHostMode } from "./host/lifecycle";
 import { DockerUnavailableError, requireCompose, requireDocker, run, say } from "./preflight";
-import { composeDir, composeFiles } from "./stack";
+import { composeDir, composeDownCommands, composeFiles } from "./stack";
 
-export async function main(): Promise<void> {
+export async function main(args: string[] = []): Promise<void> {
+  const unknown = args.filter((arg) => arg !== "--reset");
+  if (unknown.length > 0) {
+    throw new Error(`unknown option ${unknown.join(" ")}; usage: localstack:down [-- --reset]`);
+  }
+  const reset = args.includes("--reset");
   const settings = localStackSettings();
   if (settings.mode !== "docker") {
-    const stopped = await stopHostMode(settings);
+    const stopped = await stopHostMode(settings, { reset });
     if (stopped !== undefined) {
       say(`host mode stopped (${stopped.join(", ")}); no process or port of it is left`);
       return;
     }
     if (settings.mode === "host") {
-      say("host mode: nothing to stop");
+      say(`host mode: nothing to stop${reset ? "; Redis's data deleted" : ""}`);
       return;
     }
   }
@@ -35,12 +41,11 @@ export async function main(): Promise<void> {
     throw err;
   }
   await requireCompose();
-  say("stopping LocalStack, Redis and SRH; removing their network and volume");
-  const files = composeFiles();
-  await run(
-    "docker",
-    ["compose", ...files.flatMap((f) => ["-f", f]), "down", "--volumes", "--remove-orphans"],
-    { cwd: composeDir },
+  say(
+    `stopping LocalStack, Redis and SRH; removing their network and LocalStack's volume${reset ? " and Redis's data" : " (Redis's data stays: --reset deletes it)"}`,
   );
+  for (const command of composeDownCommands(composeFiles(), reset)) {
+    await run("docker", command, { cwd: composeDir });
+  }
   say("stopped");
 }

@@ -34,6 +34,24 @@ export const DOCKER_NETWORK = "dockercoins";
 /** What functions use inside that network (params.local): service names, never localhost. */
 export const SRH_URL_IN_NETWORK = "http://srh:80";
 export const API_BASE_IN_NETWORK = `http://localstack:4566/_aws/execute-api/${REST_API_ID}/${STAGE}`;
+/** docker-compose.yml's volumes (named there): LocalStack's files, and Redis's data. */
+export const LOCALSTACK_VOLUME = "dockercoins-localstack-data";
+export const REDIS_VOLUME = "dockercoins-redis-data";
+
+/**
+ * The docker commands of `localstack:down`: the containers and the network go, and
+ * LocalStack's volume; Redis's volume stays for the next `up` (as a managed Redis keeps its
+ * data) unless `reset`.
+ */
+export function composeDownCommands(files: readonly string[], reset: boolean): string[][] {
+  const compose = ["compose", ...files.flatMap((f) => ["-f", f])];
+  if (reset) return [[...compose, "down", "--volumes", "--remove-orphans"]];
+  return [
+    [...compose, "down", "--remove-orphans"],
+    ["volume", "rm", "--force", LOCALSTACK_VOLUME],
+  ];
+}
+
 /** SRH's token when SRH_TOKEN is not set, in compose and in serverless.yml alike. */
 export const DEFAULT_SRH_TOKEN = DEFAULT_REDIS_REST_TOKEN;
 /** LocalStack services the stack needs; the health check waits for each of them. */

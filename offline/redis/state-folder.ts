@@ -21,11 +21,28 @@ export class LocalCloudStateError extends LocalCloudError {
 /** What the folder held when the local cloud started. */
 export type StateOrigin = "empty" | "kept" | "reset";
 
+/** How the messages tell the user to move or reset the data (LocalStack's host mode differs). */
+export interface StateHints {
+  /** The setting that moves the state folder. */
+  setting: string;
+  /** How to start from zero. */
+  reset: string;
+}
+
+export const LOCAL_CLOUD_HINTS: StateHints = {
+  setting: "LOCAL_CLOUD_STATE_DIR",
+  reset: `${RESET_COMMAND} or ${FRESH_START_COMMAND}`,
+};
+
 /**
  * Makes sure `dir` exists and can be written; with `fresh`, empties it first. Says whether it
  * held data from an earlier run.
  */
-export function prepareStateFolder(dir: string, fresh: boolean): StateOrigin {
+export function prepareStateFolder(
+  dir: string,
+  fresh: boolean,
+  hints: StateHints = LOCAL_CLOUD_HINTS,
+): StateOrigin {
   try {
     if (fresh) rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
@@ -36,9 +53,8 @@ export function prepareStateFolder(dir: string, fresh: boolean): StateOrigin {
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new LocalCloudStateError(
-      `the local cloud cannot keep Redis's data in ${dir} (${why}): make that folder writable, ` +
-        "or choose another one with LOCAL_CLOUD_STATE_DIR, or remove it to start from zero " +
-        `(${RESET_COMMAND})`,
+      `cannot keep Redis's data in ${dir} (${why}): make that folder writable, or choose ` +
+        `another one with ${hints.setting}, or start from zero (${hints.reset})`,
     );
   }
 }
@@ -47,13 +63,17 @@ export function prepareStateFolder(dir: string, fresh: boolean): StateOrigin {
  * Turns "redis-server exited during startup" into what it means for a state folder that holds
  * data: Redis refused it (a damaged append-only file, or one of a newer Redis).
  */
-export function explainRefusedData(err: unknown, dir: string, origin: StateOrigin): unknown {
+export function explainRefusedData(
+  err: unknown,
+  dir: string,
+  origin: StateOrigin,
+  hints: StateHints = LOCAL_CLOUD_HINTS,
+): unknown {
   if (!(err instanceof RedisServerStartError) || err.addressInUse || origin !== "kept") return err;
   const said = err.output.filter((line) => / # /.test(line)).map((line) => line.split(" # ")[1]);
   const reason = said.at(-1) ?? err.output.at(-1) ?? "it exited at once";
   return new LocalCloudStateError(
-    `redis-server refused the data kept in ${dir}: ${reason}. The data is left as it is. ` +
-      `Repair it with redis-check-aof --fix, or start from zero with ${RESET_COMMAND} ` +
-      `(deletes ${dir}) or ${FRESH_START_COMMAND}`,
+    `redis-server refused the data kept in ${dir}: ${reason}. The data is left as it is: ` +
+      `repair it with redis-check-aof --fix, or start from zero (${hints.reset}; deletes it)`,
   );
 }

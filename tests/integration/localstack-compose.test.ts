@@ -4,9 +4,12 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import {
   composeDir,
+  composeDownCommands,
   composeFiles,
   DEFAULT_SRH_TOKEN,
   DOCKER_NETWORK,
+  LOCALSTACK_VOLUME,
+  REDIS_VOLUME,
   SRH_URL_IN_NETWORK,
 } from "../../localstack/scripts/stack";
 import { scriptSettings } from "../../scripts/environment";
@@ -15,6 +18,8 @@ import { scriptSettings } from "../../scripts/environment";
 // parsed as YAML and checked for what the stage relies on.
 interface Service {
   image: string;
+  command?: string[];
+  restart?: string;
   ports?: string[];
   environment?: Record<string, string>;
   volumes?: string[];
@@ -26,6 +31,7 @@ interface Compose {
   name: string;
   services: Record<string, Service>;
   networks: Record<string, { name?: string }>;
+  volumes: Record<string, { name?: string } | null>;
 }
 
 const read = (file: string) =>
@@ -87,6 +93,32 @@ describe("localstack/docker-compose.yml", () => {
     });
     // SRH listens on port 80; the functions call it by its service name.
     expect(SRH_URL_IN_NETWORK).toBe("http://srh:80");
+  });
+
+  it("keeps Redis's data in a named volume with an fsync'ed append-only file, and restarts it", () => {
+    const command = service("redis").command ?? [];
+    const option = (name: string) => command[command.indexOf(name) + 1];
+    expect(command[0]).toBe("redis-server");
+    expect(option("--appendonly")).toBe("yes");
+    expect(option("--appendfsync")).toBe("always");
+    expect(service("redis").volumes).toEqual([`redis-data:/data`]);
+    expect(compose.volumes["redis-data"]?.name).toBe(REDIS_VOLUME);
+    expect(compose.volumes["localstack-data"]?.name).toBe(LOCALSTACK_VOLUME);
+    expect(service("localstack").volumes).toContain("localstack-data:/var/lib/localstack");
+    for (const name of ["redis", "srh"]) expect(service(name).restart, name).toBe("unless-stopped");
+  });
+
+  it("has localstack:down keep Redis's volume, unless --reset", () => {
+    const files = ["docker-compose.yml"];
+    const kept = composeDownCommands(files, false);
+    expect(kept).toEqual([
+      ["compose", "-f", "docker-compose.yml", "down", "--remove-orphans"],
+      ["volume", "rm", "--force", LOCALSTACK_VOLUME],
+    ]);
+    expect(kept.flat()).not.toContain(REDIS_VOLUME);
+    expect(composeDownCommands(files, true)).toEqual([
+      ["compose", "-f", "docker-compose.yml", "down", "--volumes", "--remove-orphans"],
+    ]);
   });
 
   it("publishes LocalStack on loopback only", () => {

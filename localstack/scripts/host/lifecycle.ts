@@ -22,7 +22,7 @@ import {
   stopProcess,
 } from "./processes";
 import { findPython, isPreferred } from "./python";
-import type { BridgeReady } from "./redis-bridge";
+import { type BridgeReady, HOST_MODE_HINTS } from "./redis-bridge";
 import {
   type HostState,
   missingParts,
@@ -170,7 +170,10 @@ export async function startHostMode(
     );
     const bridgeUrl = `http://127.0.0.1:${settings.bridgePort}`;
     say(
-      `Redis bridge ready on ${bridgeUrl} (redis-server on port ${ready.redisPort}, pid ${bridge.pid})`,
+      `Redis bridge ready on ${bridgeUrl} (redis-server on port ${ready.redisPort}, pid ${bridge.pid}); ` +
+        (ready.data === "kept"
+          ? `Redis continues its data from the last run (${HOST_MODE_HINTS.reset} starts from zero)`
+          : "Redis starts empty"),
     );
 
     const localstackLog = join(paths.logs, "localstack.log");
@@ -225,8 +228,16 @@ export async function startHostMode(
   }
 }
 
-/** Stops what the state file lists; resolves with what it did, or undefined if nothing ran. */
-export async function stopHostMode(settings: LocalStackSettings): Promise<string[] | undefined> {
+/**
+ * Stops what the state file lists; resolves with what it did, or undefined if nothing ran.
+ * Redis's data stays for the next `up` (as a managed Redis keeps it) unless `reset`.
+ */
+export async function stopHostMode(
+  settings: LocalStackSettings,
+  { reset = false }: { reset?: boolean } = {},
+): Promise<string[] | undefined> {
+  const paths = statePaths(settings.stateDir);
+  if (reset) rmSync(paths.redis, { recursive: true, force: true });
   const state = readState(settings.stateDir);
   if (state === undefined) return undefined;
   const done: string[] = [];
@@ -249,8 +260,9 @@ export async function stopHostMode(settings: LocalStackSettings): Promise<string
       );
   }
   removeState(settings.stateDir);
-  const paths = statePaths(settings.stateDir);
-  for (const dir of [paths.tmp, paths.volume, paths.redis])
+  // LocalStack's own files go (it keeps no state across restarts in this setup); Redis's stay.
+  for (const dir of reset ? [paths.tmp, paths.volume, paths.redis] : [paths.tmp, paths.volume])
     rmSync(dir, { recursive: true, force: true });
+  if (reset) done.push("Redis data deleted");
   return done;
 }
