@@ -13,6 +13,7 @@
  * Writes bench/results/<date>.json (or `-soak`) and prints the goals. `--quick` is the smoke
  * mode `npm test` runs, so that the benchmark cannot rot; its results go to test-results/.
  * `--peer <url>` also measures another DockerCoins' /json (the original, say) for a ratio.
+ * `--durability` measures only what the durable Redis costs (bench/durability.ts).
  */
 import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,6 +22,7 @@ import { type LocalCloud, startLocalCloud } from "../offline/launcher";
 import { projectRoot } from "../offline/project";
 import { functionBundleDir } from "../offline/serverless/function-bundles";
 import { BENCH_SCALE_TOKEN, scaleAndWait, sleep } from "./cloud";
+import { durabilityCost } from "./durability";
 import { evaluateGoals, printGoals } from "./goals";
 import { type LoadResult, type LoadSpec, medianOf } from "./load";
 import { firstHash, miningLevels, miningWindow, soak } from "./measure";
@@ -32,6 +34,7 @@ const { values: flags } = parseArgs({
     soak: { type: "boolean", default: false },
     "soak-minutes": { type: "string", default: "10" },
     peer: { type: "string" },
+    durability: { type: "boolean", default: false },
   },
 });
 const quick = flags.quick ?? false;
@@ -95,7 +98,28 @@ async function latencies(cloud: LocalCloud) {
   return latency;
 }
 
+/** `--durability`: only the cost of the durable Redis (bench/durability.ts), about 2 minutes. */
+async function durabilityOnly(): Promise<void> {
+  const cost = await durabilityCost(
+    quick
+      ? { replicas: 4, rounds: 2, settleMs: 500, windowMs: 1_500 }
+      : { replicas: 4, rounds: 4, settleMs: 3_000, windowMs: 10_000 },
+  );
+  const result = { date: new Date().toISOString(), mode: quick ? "quick" : "durability", cost };
+  const dir = quick ? join(projectRoot, "test-results") : join(projectRoot, "bench", "results");
+  mkdirSync(dir, { recursive: true });
+  const file = join(
+    dir,
+    quick ? "bench-durability-quick.json" : `${result.date.slice(0, 10)}-durability.json`,
+  );
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(
+    `durable ${cost.hashesPerSecond.durable} hashes/s vs ephemeral ${cost.hashesPerSecond.ephemeral} at ${cost.replicas} replicas: ratio ${cost.ratio}\nwritten to ${file}`,
+  );
+}
+
 export async function main(): Promise<void> {
+  if (flags.durability) return durabilityOnly();
   const workshop = await workshopPace();
   const cloud = await startLocalCloud({
     RNG_DELAY_MS: "0",

@@ -6,7 +6,7 @@ import {
   silenceSdkNodeVersionWarning,
 } from "./environment";
 import { forServerless, type ServerlessErrorClass } from "./errors";
-import { startLocalRedis } from "./redis/local-redis";
+import { dataNote, startLocalRedis } from "./redis/local-redis";
 import { FRESH_START_COMMAND, RESET_COMMAND } from "./redis/state-folder";
 import type { RedisKeepsDyingError } from "./redis/supervisor";
 import { bundleFunctions, type EsbuildSettings } from "./serverless/function-bundles";
@@ -148,8 +148,7 @@ export class LocalCloudPlugin {
       });
       this.running.push({ name: "redis", stop: redis.stop });
       redisUrl = redis.url;
-      const kept = { empty: "new", kept: "kept", reset: "emptied (--fresh)" }[redis.origin];
-      redisLog(`ready on ${redis.url}; its data: ${redis.shownDir} (${kept})`);
+      redisLog(`ready on ${redis.url}; ${dataNote(redis)}`);
     }
 
     const token = String(service.provider.environment?.UPSTASH_REDIS_REST_TOKEN ?? "");

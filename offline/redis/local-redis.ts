@@ -9,8 +9,11 @@ import { type RedisKeepsDyingError, type SupervisedRedis, superviseRedis } from 
 
 export interface LocalRedisOptions {
   serviceDir: string;
-  /** The state folder (custom.localCloud.stateDir); Redis keeps its data in `<it>/redis`. */
-  stateDir: string;
+  /**
+   * The state folder (custom.localCloud.stateDir); Redis keeps its data in `<it>/redis`.
+   * Undefined: an ephemeral Redis that keeps nothing.
+   */
+  stateDir: string | undefined;
   port: number;
   /** Empty the data folder first (`npm start -- --fresh`). */
   fresh: boolean;
@@ -20,9 +23,9 @@ export interface LocalRedisOptions {
 }
 
 export interface LocalRedis extends SupervisedRedis {
-  origin: StateOrigin;
+  origin: StateOrigin | "ephemeral";
   /** The data folder as the user would type it (relative to the service when inside it). */
-  shownDir: string;
+  shownDir: string | undefined;
 }
 
 /** The folder Redis keeps its data in, for a state folder setting. */
@@ -31,6 +34,7 @@ export function redisDataDir(serviceDir: string, stateDir: string): string {
 }
 
 export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRedis> {
+  if (opts.stateDir === undefined) return startEphemeral(opts);
   const dir = redisDataDir(opts.serviceDir, opts.stateDir);
   const shownDir = relative(opts.serviceDir, dir).startsWith("..")
     ? dir
@@ -50,4 +54,26 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRed
     onGiveUp: opts.onGiveUp,
   });
   return { ...supervised, origin, shownDir };
+}
+
+/** LOCAL_CLOUD_STATE_DIR=none: Redis keeps nothing (as the local cloud did before issue 18). */
+async function startEphemeral(opts: LocalRedisOptions): Promise<LocalRedis> {
+  // The folder it runs in marks it as this project's (port-holder.ts); it holds no data.
+  const ownerDir = join(opts.serviceDir, "node_modules", ".cache", "dockercoins-redis");
+  const start = () => startRedisServer({ port: opts.port, log: opts.log, ownerDir });
+  const supervised = superviseRedis(await start(), {
+    start,
+    maxDeathsPerMinute: opts.maxDeathsPerMinute,
+    log: opts.log,
+    onGiveUp: opts.onGiveUp,
+  });
+  return { ...supervised, origin: "ephemeral", shownDir: undefined };
+}
+
+/** What the start-up line says about the data: where it is, and whether it was kept. */
+export function dataNote(redis: Pick<LocalRedis, "origin" | "shownDir">): string {
+  if (redis.origin === "ephemeral")
+    return "ephemeral (LOCAL_CLOUD_STATE_DIR=none): nothing is kept";
+  const kept = { empty: "new", kept: "kept", reset: "emptied (--fresh)" }[redis.origin];
+  return `its data: ${redis.shownDir} (${kept})`;
 }

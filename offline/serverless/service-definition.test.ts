@@ -99,4 +99,16 @@ describe("localCloudSettings", () => {
       /SQS_PORT must be a TCP port/,
     );
   });
+
+  it("keeps Redis's data in .local-cloud unless told another folder, or none", () => {
+    expect(localCloudSettings({})).toMatchObject({
+      stateDir: ".local-cloud",
+      redisMaxDeathsPerMinute: 5,
+    });
+    expect(localCloudSettings({ localCloud: { stateDir: "/data/dc" } }).stateDir).toBe("/data/dc");
+    expect(localCloudSettings({ localCloud: { stateDir: "none" } }).stateDir).toBeUndefined();
+    expect(() => localCloudSettings({ localCloud: { redisMaxDeathsPerMinute: "0" } })).toThrow(
+      /REDIS_MAX_DEATHS_PER_MINUTE must be a whole number from 1 to 100, got "0"/,
+    );
+  });
 });

@@ -131,8 +131,11 @@ export interface LocalCloudSettings {
   /** The folder whose changes rebuild the functions, or undefined (FUNCTIONS_WATCH=none). */
   watch: string | undefined;
   httpPort: number;
-  /** Where the local cloud keeps its Redis data (LOCAL_CLOUD_STATE_DIR; relative: to the service). */
-  stateDir: string;
+  /**
+   * Where the local cloud keeps its Redis data (LOCAL_CLOUD_STATE_DIR; relative: to the
+   * service), or undefined (`none`): an ephemeral Redis.
+   */
+  stateDir: string | undefined;
   /** redis-server deaths within a minute that stop the local cloud (REDIS_MAX_DEATHS_PER_MINUTE). */
   redisMaxDeathsPerMinute: number;
 }
@@ -167,7 +170,9 @@ function deathsPerMinute(value: unknown): number {
   return n;
 }
 
-function stateFolder(value: unknown): string {
+/** `none`: an ephemeral Redis that keeps nothing (the cost of durability is measured so). */
+function stateFolder(value: unknown): string | undefined {
+  if (value === "none") return undefined;
   if (value === undefined || value === "") return ".local-cloud";
   if (typeof value !== "string") {
     throw new ServiceDefinitionError(

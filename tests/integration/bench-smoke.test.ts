@@ -38,3 +38,21 @@ describe("npm run bench -- --quick", () => {
     expect(result.goals.length).toBeGreaterThan(10);
   }, 150_000);
 });
+
+describe("npm run bench -- --durability --quick", () => {
+  it("mines on a durable and an ephemeral Redis in turns and writes the ratio", async () => {
+    const file = join(projectRoot, "test-results", "bench-durability-quick.json");
+    rmSync(file, { force: true });
+    await promisify(execFile)(
+      process.execPath,
+      ["scripts/run-ts.cjs", "bench/run.ts", "--durability", "--quick"],
+      { cwd: projectRoot, timeout: 120_000 },
+    );
+    const { cost } = JSON.parse(readFileSync(file, "utf8"));
+    for (const kind of ["durable", "ephemeral"]) {
+      expect(cost.windows[kind]).toHaveLength(2);
+      expect(cost.hashesPerSecond[kind]).toBeGreaterThan(0);
+    }
+    expect(cost.ratio).toBeGreaterThan(0);
+  }, 150_000);
+});
