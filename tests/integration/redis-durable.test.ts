@@ -5,7 +5,16 @@
  * folder it cannot use, or data Redis refuses, stops the start with a message, never a silent
  * fresh start. The whole local cloud, real redis-server, a state folder of this test's own.
  */
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -132,5 +141,43 @@ describe("the local cloud's Redis keeps its data across starts", () => {
     expect(err?.message).toMatch(/npm run reset/);
     expect(err?.message).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
     expect(readdirSync(aofDir)).toContain(incr); // never a silent fresh start
+  });
+});
+
+describe("errors the local cloud raises on purpose", () => {
+  /** A start that must fail: its output (the launcher's error carries it), exit 1 checked. */
+  async function failedStart(env: Record<string, string>): Promise<string> {
+    const err = await startLocalCloud({ ...MINING, ...env }, { readyTimeoutMs: 60_000 }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err?.message).toMatch(/local cloud exited \(1\)/);
+    return err?.message ?? "";
+  }
+  const stack = /^\s+at .+:\d+:\d+\)?$/m;
+
+  it("a Redis port held by something else: the holder named, no stack", async () => {
+    const holder = createServer(() => {});
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const output = await failedStart({ REDIS_PORT: String(port) });
+      expect(output).toMatch(
+        new RegExp(`Error:\\s+port ${port} is already in use by pid ${process.pid} `),
+      );
+      expect(output).not.toMatch(stack);
+    } finally {
+      holder.close();
+    }
+  });
+
+  it("redis-server missing: how to install it, no stack", async () => {
+    // A PATH with a shell (the watchdog's) and nothing else: no redis-server.
+    const bin = join(scratch, "bin-without-redis");
+    mkdirSync(bin);
+    symlinkSync("/bin/sh", join(bin, "sh"));
+    const output = await failedStart({ PATH: bin });
+    expect(output).toMatch(/Error:\s+redis-server was not found on PATH; install it with/);
+    expect(output).not.toMatch(stack);
   });
 });
