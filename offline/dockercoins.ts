@@ -15,6 +15,7 @@ import { createRedis } from "../functions/shared/redis";
 import { activeReplicaCount, clearHalt, haltReplicas } from "../functions/shared/replicas/replicas";
 import { startDashboardServer } from "./dashboard/server";
 import { buildSite } from "./dashboard/site-build";
+import { FRESH_START_COMMAND, RESET_COMMAND } from "./redis/state-folder";
 import type { InvokeOutcome } from "./serverless/function-runner";
 
 /** How long Ctrl-C waits for replicas to flush their last counts and release their leases. */
@@ -47,16 +48,19 @@ export class DockerCoinsLocal {
     return new DockerCoinsLocal(redis);
   }
 
-  /** What Redis holds at start: "continuing: 12,345 hashes, 771 coins", or "fresh". */
+  /** What Redis holds at start: "continuing: 12,345 hashes, 771 coins (…)", or "fresh: …". */
   async startingPoint(): Promise<string> {
     const [hashes, coins] = await Promise.all([
       this.redis.get<string>(keys.hashes),
       this.redis.hlen(keys.wallet),
     ]);
     const count = Number(hashes ?? 0);
-    if (count === 0 && coins === 0) return "fresh";
+    if (count === 0 && coins === 0) return "fresh: no hashes or coins yet";
     const format = (n: number) => n.toLocaleString("en-US");
-    return `continuing: ${format(count)} hashes, ${format(coins)} coins`;
+    return (
+      `continuing: ${format(count)} hashes, ${format(coins)} coins ` +
+      `(start from zero: ${RESET_COMMAND}, or ${FRESH_START_COMMAND})`
+    );
   }
 
   /**

@@ -7,7 +7,6 @@ import {
 } from "./environment";
 import { forServerless, type ServerlessErrorClass } from "./errors";
 import { dataNote, startLocalRedis } from "./redis/local-redis";
-import { FRESH_START_COMMAND, RESET_COMMAND } from "./redis/state-folder";
 import type { RedisKeepsDyingError } from "./redis/supervisor";
 import { bundleFunctions, type EsbuildSettings } from "./serverless/function-bundles";
 import type { FunctionRunner } from "./serverless/function-runner";
@@ -157,12 +156,7 @@ export class LocalCloudPlugin {
     this.running.push({ name: "bridge", stop: bridge.close });
     bridgeLog(`Upstash REST bridge ready on ${bridge.url} (token ${token})`);
     this.app = await DockerCoinsLocal.attach(bridge.url, token);
-    const startingPoint = await this.app.startingPoint();
-    this.say(
-      startingPoint === "fresh"
-        ? "fresh: no hashes or coins yet"
-        : `${startingPoint} (start from zero: ${RESET_COMMAND}, or ${FRESH_START_COMMAND})`,
-    );
+    this.say(await this.app.startingPoint());
 
     const sqsLog = this.router.channel("sqs");
     const sqs = await startSqsEmulator({ port: s.sqsPort, log: sqsLog });
