@@ -14,6 +14,7 @@ export default defineConfig({
           name: "unit",
           include: [
             "functions/**/*.test.ts",
+            "common/**/*.test.ts",
             "offline/**/*.test.ts",
             "bench/**/*.test.ts",
             "localstack/**/*.test.ts",

@@ -1,11 +1,12 @@
 import { join } from "node:path";
+import { startRedisServer } from "../common/redis/server";
+import { startBridge } from "../common/upstash-bridge/server";
 import { DockerCoinsLocal } from "./dockercoins";
 import {
   exposeToSharedPackages,
   localCloudEnvironment,
   silenceSdkNodeVersionWarning,
 } from "./environment";
-import { startRedisServer } from "./redis/server";
 import { bundleFunctions, type EsbuildSettings } from "./serverless/function-bundles";
 import type { FunctionRunner } from "./serverless/function-runner";
 import {
@@ -35,7 +36,6 @@ import {
 } from "./sqs/emulator";
 import { startQueuePoller } from "./sqs/poller";
 import { LogRouter } from "./terminal/router";
-import { startBridge } from "./upstash-bridge/server";
 
 // The parts of the serverless instance this plugin touches (osls 3 has no type definitions).
 interface Serverless {
@@ -84,7 +84,7 @@ export class LocalCloudPlugin {
       "before:offline:start:end": () => this.shutdown(),
       // Stages that leave this machine (local, AWS) fail here, not at run time in a container.
       "before:package:initialize": async () =>
-        (await import("./serverless/deploy-checks")).checkDeployStage(this.serverless),
+        (await import("./packaging/deploy-checks")).checkDeployStage(this.serverless),
     };
   }
 

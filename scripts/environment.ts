@@ -6,28 +6,14 @@
 
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { type Env, intSetting } from "../functions/shared/settings";
-import { projectRoot } from "../offline/project";
-
-/**
- * The Upstash REST token of every local Redis (the local cloud's bridge, host mode's bridge,
- * SRH) unless one is set: serverless.yml's params.dev and params.local name it too.
- */
-export const DEFAULT_REDIS_REST_TOKEN = "dockercoins-local-token";
-
-class SettingError extends Error {
-  override name = "SettingError";
-}
-
-function positiveNumber(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new SettingError(`${name} must be a positive number, got "${raw}"`);
-  }
-  return value;
-}
+import { LOCAL_REDIS_REST_TOKEN, LOCAL_SCALE_TOKEN } from "../common/local-tokens";
+import { projectRoot } from "../common/project";
+import {
+  choiceSetting,
+  type Env,
+  intSetting,
+  positiveNumberSetting,
+} from "../functions/shared/settings";
 
 export interface ScriptSettings {
   /** Where `npm run scale` sends PUT /workers: SCALE_URL, else the local cloud on API_PORT. */
@@ -53,12 +39,12 @@ export function scriptSettings(env: Env = process.env): ScriptSettings {
       /\/+$/,
       "",
     ),
-    scaleToken: env.SCALE_TOKEN ?? "dockercoins-local-scale-token",
+    scaleToken: env.SCALE_TOKEN ?? LOCAL_SCALE_TOKEN,
     localStackEndpoint: (env.LOCALSTACK_ENDPOINT ?? "http://127.0.0.1:4566").replace(/\/+$/, ""),
     localStackAuthToken: env.LOCALSTACK_AUTH_TOKEN || undefined,
-    benchWindowSeconds: positiveNumber(env, "BENCH_WINDOW_SECONDS", 12),
+    benchWindowSeconds: positiveNumberSetting(env, "BENCH_WINDOW_SECONDS", 12),
     chromiumPath: env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    screenshotStepSeconds: positiveNumber(env, "STEP_SECONDS", 90),
+    screenshotStepSeconds: positiveNumberSetting(env, "STEP_SECONDS", 90),
     echoLocalCloud: Boolean(env.LOCAL_CLOUD_ECHO),
   };
 }
@@ -89,24 +75,18 @@ export interface LocalStackSettings {
 }
 
 export function localStackSettings(env: Env = process.env): LocalStackSettings {
-  const mode = env.LOCALSTACK_MODE || "auto";
-  if (!LOCALSTACK_MODES.some((m) => m === mode)) {
-    throw new SettingError(
-      `LOCALSTACK_MODE must be one of ${LOCALSTACK_MODES.join(", ")}, got "${mode}"`,
-    );
-  }
   const cacheRoot = env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache");
   return {
-    mode: mode as LocalStackMode,
+    mode: choiceSetting(env, "LOCALSTACK_MODE", LOCALSTACK_MODES),
     python: env.LOCALSTACK_PYTHON || undefined,
     cacheDir: join(cacheRoot, "dockercoins"),
     stateDir:
       env.LOCALSTACK_STATE_DIR ||
       join(projectRoot, "node_modules", ".cache", "dockercoins-localstack"),
     bridgePort: intSetting(env, "LOCALSTACK_BRIDGE_PORT", { default: 4579, min: 1, max: 65_535 }),
-    redisRestToken: env.SRH_TOKEN || DEFAULT_REDIS_REST_TOKEN,
-    esmConcurrency: Math.ceil(positiveNumber(env, "LOCALSTACK_SQS_ESM_CONCURRENCY", 10)),
-    startTimeoutSeconds: positiveNumber(env, "LOCALSTACK_START_TIMEOUT_SECONDS", 90),
+    redisRestToken: env.SRH_TOKEN || LOCAL_REDIS_REST_TOKEN,
+    esmConcurrency: Math.ceil(positiveNumberSetting(env, "LOCALSTACK_SQS_ESM_CONCURRENCY", 10)),
+    startTimeoutSeconds: positiveNumberSetting(env, "LOCALSTACK_START_TIMEOUT_SECONDS", 90),
     debug: env.DEBUG === "1",
   };
 }

@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { projectRoot } from "../../offline/project";
+import { projectRoot } from "../../common/project";
 
 // `npm run bench` is not part of the test suite (it takes minutes and wants a quiet machine);
 // its 10-second mode is, so that the benchmark keeps working. No figure is asserted here.

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import type { LocalCloud } from "../../offline/launcher";
-import { LOCAL_TOKEN } from "../../offline/launcher";
-import { projectRoot } from "../../offline/project";
+import { LOCAL_REDIS_REST_TOKEN } from "../../common/local-tokens";
+import { projectRoot } from "../../common/project";
 import { childEnvironment } from "../../scripts/environment";
+import type { LocalCloud } from "./launcher";
 
 /**
  * Runs the worker function in a process of its own, outside serverless-offline, against a
@@ -21,7 +21,7 @@ export function startWorkerProcess(
     env: {
       ...childEnvironment(),
       UPSTASH_REDIS_REST_URL: cloud.bridgeUrl,
-      UPSTASH_REDIS_REST_TOKEN: LOCAL_TOKEN,
+      UPSTASH_REDIS_REST_TOKEN: LOCAL_REDIS_REST_TOKEN,
       WORKER_QUEUE_URL: `${cloud.sqsEndpoint}/000000000000/dockercoins-dev-worker-tickets`,
       API_BASE_URL: cloud.apiUrl,
       AWS_ENDPOINT_URL_SQS: cloud.sqsEndpoint,

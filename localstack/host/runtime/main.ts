@@ -12,7 +12,7 @@
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { format } from "node:util";
-import type { Handler } from "../../../offline/lambda/call-handler";
+import type { Handler } from "../../../common/lambda/call-handler";
 import { errorPayload } from "./errors";
 import { loadHandler } from "./handler";
 import {

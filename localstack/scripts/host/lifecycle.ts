@@ -8,9 +8,9 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { portIsClosed } from "../../../offline/ports";
-import { projectRoot } from "../../../offline/project";
-import { describePortHolder } from "../../../offline/redis/port-holder";
+import { portIsClosed } from "../../../common/ports";
+import { projectRoot } from "../../../common/project";
+import { describePortHolder } from "../../../common/redis/port-holder";
 import type { LocalStackSettings } from "../../../scripts/environment";
 import { requireLocalStack, say } from "../preflight";
 import { localStackEnvironment } from "./localstack-env";

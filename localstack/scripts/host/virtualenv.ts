@@ -28,7 +28,7 @@ import {
 } from "node:fs";
 import { join, relative } from "node:path";
 import { createInterface } from "node:readline";
-import { projectRoot } from "../../../offline/project";
+import { projectRoot } from "../../../common/project";
 import { say } from "../preflight";
 import { siteFiles } from "../site";
 import type { FoundPython } from "./python";

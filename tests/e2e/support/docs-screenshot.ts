@@ -7,9 +7,9 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { startLocalCloud } from "../../../offline/launcher";
-import { projectRoot } from "../../../offline/project";
+import { projectRoot } from "../../../common/project";
 import { scriptSettings } from "../../../scripts/environment";
+import { startLocalCloud } from "../../support/launcher";
 import { ARTIFACTS, launchChromium } from "./browser";
 
 const SCALE_TOKEN = "docs-screenshot-scale-token";
