@@ -11,7 +11,7 @@ import { projectRoot } from "../common/project";
 import {
   choiceSetting,
   type Env,
-  intSetting,
+  portSetting,
   positiveNumberSetting,
 } from "../functions/shared/settings";
 
@@ -83,7 +83,7 @@ export function localStackSettings(env: Env = process.env): LocalStackSettings {
     stateDir:
       env.LOCALSTACK_STATE_DIR ||
       join(projectRoot, "node_modules", ".cache", "dockercoins-localstack"),
-    bridgePort: intSetting(env, "LOCALSTACK_BRIDGE_PORT", { default: 4579, min: 1, max: 65_535 }),
+    bridgePort: portSetting(env, "LOCALSTACK_BRIDGE_PORT", 4579),
     redisRestToken: env.SRH_TOKEN || LOCAL_REDIS_REST_TOKEN,
     esmConcurrency: Math.ceil(positiveNumberSetting(env, "LOCALSTACK_SQS_ESM_CONCURRENCY", 10)),
     startTimeoutSeconds: positiveNumberSetting(env, "LOCALSTACK_START_TIMEOUT_SECONDS", 90),

@@ -29,6 +29,17 @@ export function intSetting(env: Env, name: string, range: IntRange): number {
   return value;
 }
 
+/** A TCP port setting (1-65535); a missing one takes its default. */
+export function portSetting(env: Env, name: string, fallback: number): number {
+  const raw = present(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > 65_535) {
+    throw new ConfigError(`${name} must be a TCP port (1-65535), got "${raw}"`);
+  }
+  return value;
+}
+
 /** A number setting above 0 (fractions allowed); a missing one takes its default. */
 export function positiveNumberSetting(env: Env, name: string, fallback: number): number {
   const raw = present(env, name);
