@@ -16,6 +16,7 @@ export default defineConfig({
             "functions/**/*.test.ts",
             "offline/**/*.test.ts",
             "bench/**/*.test.ts",
+            "scripts/**/*.test.ts",
             "localstack/**/*.test.ts",
           ],
           environment: "node",
