@@ -1,10 +1,10 @@
-import { join } from "node:path";
 import { DockerCoinsLocal } from "./dockercoins";
 import {
   exposeToSharedPackages,
   localCloudEnvironment,
   silenceSdkNodeVersionWarning,
 } from "./environment";
+import { localCloudRedisDir } from "./redis/port-holder";
 import { startRedisServer } from "./redis/server";
 import { bundleFunctions, type EsbuildSettings } from "./serverless/function-bundles";
 import type { FunctionRunner } from "./serverless/function-runner";
@@ -133,7 +133,7 @@ export class LocalCloudPlugin {
         port: s.redisPort,
         log: redisLog,
         // Marks it as this project's: a later start takes the port back from a leftover.
-        ownerDir: join(this.serverless.serviceDir, "node_modules", ".cache", "dockercoins-redis"),
+        ownerDir: localCloudRedisDir(this.serverless.serviceDir),
       });
       this.running.push({ name: "redis", stop: redis.stop });
       redisUrl = redis.url;

@@ -19,6 +19,7 @@ import {
   programOutput,
   pythonForHostMode,
   redisAnswers,
+  redisPortState,
 } from "./doctor/probes";
 import { type CheckResult, exitCode, formatReport, jsonReport } from "./doctor/report";
 import {
@@ -71,7 +72,11 @@ export async function main(args: string[]): Promise<void> {
       browser.found ? programOutput(browser.path, ["--version"]) : undefined,
       pythonForHostMode(localStackSettings(env).python),
       dockerEngine(),
-      Promise.all(ports.map((need) => portState(need.port))),
+      Promise.all(
+        ports.map((need) =>
+          need.key === "redisPort" ? redisPortState(need.port) : portState(need.port),
+        ),
+      ),
     ]);
   const checks: CheckResult[] = [
     nodeCheck({ version: process.version, path: process.execPath, today: new Date(), platform }),

@@ -9,12 +9,12 @@ const serverlessYml = readFileSync(join(projectRoot, "serverless.yml"), "utf8");
 describe("portNeeds", () => {
   it("reads the project's ports and their settings from serverless.yml", () => {
     expect(portNeeds(serverlessYml, {})).toEqual([
-      { setting: "API_PORT", role: "API", port: 3000 },
-      { setting: "LAMBDA_PORT", role: "Lambda invoke", port: 3002 },
-      { setting: "DASHBOARD_PORT", role: "dashboard", port: 8000 },
-      { setting: "REDIS_PORT", role: "redis-server", port: 6390 },
-      { setting: "BRIDGE_PORT", role: "Upstash bridge", port: 8079 },
-      { setting: "SQS_PORT", role: "fauxqs SQS", port: 9324 },
+      { key: "httpPort", setting: "API_PORT", role: "API", port: 3000 },
+      { key: "lambdaPort", setting: "LAMBDA_PORT", role: "Lambda invoke", port: 3002 },
+      { key: "dashboardPort", setting: "DASHBOARD_PORT", role: "dashboard", port: 8000 },
+      { key: "redisPort", setting: "REDIS_PORT", role: "redis-server", port: 6390 },
+      { key: "bridgePort", setting: "BRIDGE_PORT", role: "Upstash bridge", port: 8079 },
+      { key: "sqsPort", setting: "SQS_PORT", role: "fauxqs SQS", port: 9324 },
     ]);
   });
 
@@ -48,6 +48,7 @@ describe("portNeeds", () => {
     ].join("\n");
     const needs = portNeeds(yml, { MY_DASHBOARD: "8200" });
     expect(needs.find((n) => n.role === "dashboard")).toEqual({
+      key: "dashboardPort",
       setting: "MY_DASHBOARD",
       role: "dashboard",
       port: 8200,
@@ -60,7 +61,7 @@ describe("portNeeds", () => {
 });
 
 describe("portCheck", () => {
-  const need = { setting: "API_PORT", role: "API", port: 3000 };
+  const need = { key: "httpPort", setting: "API_PORT", role: "API", port: 3000 };
 
   it("passes a free port", () => {
     expect(portCheck(need, { free: true })).toMatchObject({
@@ -86,5 +87,13 @@ describe("portCheck", () => {
     expect(
       portCheck(need, { free: false, holder: undefined, error: "EADDRINUSE" }).summary,
     ).toContain("not available (EADDRINUSE)");
+  });
+
+  it("passes the Redis port held by a Redis an earlier local cloud of this checkout left", () => {
+    const redis = { key: "redisPort", setting: "REDIS_PORT", role: "redis-server", port: 6390 };
+    const check = portCheck(redis, { free: false, leftoverRedis: 4242 });
+    expect(check.status).toBe("ok");
+    expect(check.summary).toContain("held by a redis-server (pid 4242) an earlier local cloud");
+    expect(check.summary).toContain("`npm start` takes it back");
   });
 });

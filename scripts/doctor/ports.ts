@@ -15,6 +15,8 @@ export class PortPlanError extends Error {
 }
 
 export interface PortNeed {
+  /** Its key in serverless.yml (httpPort, redisPort, …). */
+  key: string;
   /** The environment variable that sets it (API_PORT, …), from serverless.yml. */
   setting: string;
   /** What listens there. */
@@ -80,6 +82,7 @@ export function portNeeds(serverlessYml: string, env: Env): PortNeed[] {
   };
   return PORT_KEYS.filter(([, key]) => !(key === "redisPort" && resolved.redisUrl)).map(
     ([section, key, role]) => ({
+      key,
       setting: settings[`${section}.${key}`] ?? `custom.${section}.${key}`,
       role,
       port: ports[key] as number,
@@ -87,8 +90,15 @@ export function portNeeds(serverlessYml: string, env: Env): PortNeed[] {
   );
 }
 
-/** What a probe found on a port: free, or held (by a process /proc names, where it can). */
-export type PortState = { free: true } | { free: false; holder: string | undefined; error: string };
+/**
+ * What a probe found on a port: free; held by a redis-server an earlier local cloud of this
+ * checkout left running (its pid), which `npm start` shuts down and takes the port back from;
+ * or held by anything else (a process /proc names, where it can).
+ */
+export type PortState =
+  | { free: true }
+  | { free: false; leftoverRedis: number | undefined }
+  | { free: false; holder: string | undefined; error: string };
 
 export function portCheck(need: PortNeed, state: PortState): CheckResult {
   const base = {
@@ -97,6 +107,13 @@ export function portCheck(need: PortNeed, state: PortState): CheckResult {
     optional: false,
   };
   if (state.free) return { ...base, status: "ok", summary: `free (${need.setting})` };
+  if ("leftoverRedis" in state) {
+    return {
+      ...base,
+      status: "ok",
+      summary: `held by a redis-server (pid ${state.leftoverRedis ?? "?"}) an earlier local cloud of this checkout left: \`npm start\` takes it back`,
+    };
+  }
   const holder = state.holder ? `in use by ${state.holder}` : `not available (${state.error})`;
   return {
     ...base,

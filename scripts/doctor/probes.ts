@@ -5,10 +5,16 @@
  * LocalStack scripts' own check). The judging is in tools.ts and ports.ts.
  */
 import { execFile } from "node:child_process";
+import { realpathSync } from "node:fs";
 import { createServer } from "node:net";
 import { promisify } from "node:util";
 import { findPython, PythonNotFoundError } from "../../localstack/scripts/host/python";
-import { describePortHolder } from "../../offline/redis/port-holder";
+import { projectRoot } from "../../offline/project";
+import {
+  describePortHolder,
+  localCloudRedisDir,
+  redisOnPort,
+} from "../../offline/redis/port-holder";
 import { createRedisConnection, waitUntilReady } from "../../offline/upstash-bridge/redis";
 import type { PortState } from "./ports";
 import type { Found } from "./tools";
@@ -32,7 +38,7 @@ export async function programOutput(path: string, args: string[]): Promise<strin
 
 /** Binds 127.0.0.1:port as the local cloud's servers do, and lets it go at once. */
 export function portState(port: number): Promise<PortState> {
-  return new Promise((resolve) => {
+  return new Promise<PortState>((resolve) => {
     const server = createServer();
     server.once("error", (err: NodeJS.ErrnoException) =>
       resolve({ free: false, holder: describePortHolder(port), error: err.code ?? err.message }),
@@ -41,6 +47,25 @@ export function portState(port: number): Promise<PortState> {
       server.close(() => resolve({ free: true })),
     );
   });
+}
+
+/**
+ * The Redis port's state: a Redis running in the local cloud's folder was left by an earlier
+ * local cloud of this checkout, which `npm start` shuts down (offline/redis/server.ts).
+ */
+export async function redisPortState(port: number): Promise<PortState> {
+  const state = await portState(port);
+  if (state.free) return state;
+  const found = await redisOnPort(port);
+  let ownDir: string | undefined;
+  try {
+    ownDir = realpathSync(localCloudRedisDir(projectRoot)); // Redis reports a real path
+  } catch {
+    ownDir = undefined; // no local cloud ever started a Redis here
+  }
+  return found !== undefined && ownDir !== undefined && found.dir === ownDir
+    ? { free: false, leftoverRedis: found.pid }
+    : state;
 }
 
 /** "ok" when the Redis at `url` answers PING, else why not. */

@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../offline/ports";
 import { projectRoot } from "../../offline/project";
+import { localCloudRedisDir } from "../../offline/redis/port-holder";
+import { startRedisServer } from "../../offline/redis/server";
 import { findOnPath } from "../../scripts/browser-lookup";
 import type { JsonReport } from "../../scripts/doctor/report";
 import { childEnvironment } from "../../scripts/environment";
@@ -119,6 +121,33 @@ describe("npm run doctor", () => {
       expect(stdout).toContain("doctor: not ready: 3 required checks failed");
     } finally {
       await new Promise((resolve) => held.close(resolve));
+    }
+  });
+
+  it("tells a Redis an earlier local cloud left on the Redis port from anyone else's", async () => {
+    const port = Number(ports.REDIS_PORT);
+    // Started where the local cloud starts its own: `npm start` would shut it down.
+    const leftover = await startRedisServer({ port, ownerDir: localCloudRedisDir(projectRoot) });
+    try {
+      const { code, stdout } = await doctor([], {});
+      expect(code, stdout).toBe(0);
+      expect(line(stdout, `port ${port} (redis-server)`)).toMatch(
+        /^✓ .*held by a redis-server \(pid \d+\) an earlier local cloud of this checkout left/,
+      );
+    } finally {
+      await leftover.stop();
+    }
+    const stranger = await startRedisServer({ port }); // runs in the temporary folder
+    try {
+      const { code, stdout } = await doctor([], {});
+      expect(code, stdout).toBe(1);
+      const redisLine = line(stdout, `port ${port} (redis-server)`);
+      expect(redisLine).toMatch(/^✗ /);
+      if (process.platform === "linux")
+        expect(redisLine).toMatch(/in use by pid \d+ \(.*redis-server/);
+      expect(redisLine).toContain("set REDIS_PORT to a free port");
+    } finally {
+      await stranger.stop();
     }
   });
 
