@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { projectRoot } from "../offline/project";
 import { findOnPath, lookUpBrowser } from "./browser-lookup";
 import { nodeCheck } from "./doctor/node";
-import { portCheck, portNeeds } from "./doctor/ports";
+import { type PortNeed, PortPlanError, portCheck, portNeeds, portPlanCheck } from "./doctor/ports";
 import {
   dockerEngine,
   portState,
@@ -62,7 +62,14 @@ export async function main(args: string[]): Promise<void> {
   });
   const redisServer = findOnPath("redis-server", env, hostFileSystem);
   const redisUrl = env.REDIS_URL || undefined;
-  const ports = portNeeds(readFileSync(join(projectRoot, "serverless.yml"), "utf8"), env);
+  let ports: PortNeed[] = [];
+  let portPlanError: PortPlanError | undefined;
+  try {
+    ports = portNeeds(readFileSync(join(projectRoot, "serverless.yml"), "utf8"), env);
+  } catch (err) {
+    if (!(err instanceof PortPlanError)) throw err;
+    portPlanError = err;
+  }
   // Every probe at once: the slowest (a browser's --version) sets the time, about 0.5 s.
   const [npm, redisOutput, urlAnswer, browserOutput, python, docker, portStates] =
     await Promise.all([
@@ -88,6 +95,7 @@ export async function main(args: string[]): Promise<void> {
       platform,
     }),
     browserCheck(browser, browserVersion(browserOutput), platform),
+    ...(portPlanError ? [portPlanCheck(portPlanError)] : []),
     ...ports.map((need, i) => portCheck(need, portStates[i] ?? { free: true })),
     pythonCheck({ ...python, platform }),
     dockerCheck({ cli: findOnPath("docker", env, hostFileSystem), engine: docker, platform }),

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../../offline/project";
-import { PortPlanError, portCheck, portNeeds } from "./ports";
+import { PortPlanError, portCheck, portNeeds, portPlanCheck } from "./ports";
 
 const serverlessYml = readFileSync(join(projectRoot, "serverless.yml"), "utf8");
 
@@ -95,5 +95,14 @@ describe("portCheck", () => {
     expect(check.status).toBe("ok");
     expect(check.summary).toContain("held by a redis-server (pid 4242) an earlier local cloud");
     expect(check.summary).toContain("`npm start` takes it back");
+  });
+
+  it("turns settings that are no ports into a ✗ line of their own", () => {
+    const check = portPlanCheck(
+      new PortPlanError('API_PORT must be a TCP port (1-65535), got "x"'),
+    );
+    expect(check).toMatchObject({ id: "ports", status: "fail", optional: false });
+    expect(check.summary).toContain("API_PORT must be a TCP port");
+    expect(check.fix).toBe("correct that setting, or unset it for the default");
   });
 });

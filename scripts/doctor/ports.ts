@@ -100,6 +100,18 @@ export type PortState =
   | { free: false; leftoverRedis: number | undefined }
   | { free: false; holder: string | undefined; error: string };
 
+/** The port settings themselves are wrong: the local cloud would refuse them at start. */
+export function portPlanCheck(error: PortPlanError): CheckResult {
+  return {
+    id: "ports",
+    title: "ports",
+    status: "fail",
+    optional: false,
+    summary: error.message,
+    fix: "correct that setting, or unset it for the default",
+  };
+}
+
 export function portCheck(need: PortNeed, state: PortState): CheckResult {
   const base = {
     id: `port:${need.setting}`,

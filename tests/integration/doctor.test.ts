@@ -151,6 +151,29 @@ describe("npm run doctor", () => {
     }
   });
 
+  it("checks the Redis of REDIS_URL instead of the Redis port, and a port setting that is no port", async () => {
+    const redis = await startRedisServer({ port: 0 });
+    try {
+      const { code, stdout } = await doctor([], { REDIS_URL: redis.url });
+      expect(code, stdout).toBe(0);
+      expect(line(stdout, "REDIS_URL")).toMatch(
+        /^✓ REDIS_URL +redis:\/\/127\.0\.0\.1:\d+ answers PING/,
+      );
+      expect(stdout).not.toContain("(redis-server)"); // `npm start` starts none: no port needed
+    } finally {
+      await redis.stop();
+    }
+    const closed = await freePort();
+    const unreachable = await doctor([], { REDIS_URL: `redis://:secret@127.0.0.1:${closed}` });
+    expect(unreachable.code, unreachable.stdout).toBe(1);
+    const url = line(unreachable.stdout, "REDIS_URL");
+    expect(url).toMatch(/^✗ REDIS_URL +redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ does not answer/);
+    expect(unreachable.stdout).not.toContain("secret");
+    const badPort = await doctor([], { DASHBOARD_PORT: "eighty" });
+    expect(badPort.code, badPort.stdout).toBe(1);
+    expect(line(badPort.stdout, "ports")).toMatch(/^✗ ports +DASHBOARD_PORT must be a TCP port/);
+  });
+
   it("answers scripts in JSON", async () => {
     const { code, stdout } = await doctor(["--json"], {});
     expect(code, stdout).toBe(0);
