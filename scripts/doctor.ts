@@ -71,7 +71,7 @@ export async function main(args: string[]): Promise<void> {
     portPlanError = err;
   }
   // Every probe at once: the slowest (a browser's --version) sets the time, about 0.5 s.
-  const [npm, redisOutput, urlAnswer, browserOutput, python, docker, portStates] =
+  const [npm, redisOutput, urlAnswer, browserOutput, python, docker, portChecks] =
     await Promise.all([
       npmFound(),
       redisServer ? programOutput(redisServer, ["--version"]) : undefined,
@@ -80,8 +80,11 @@ export async function main(args: string[]): Promise<void> {
       pythonForHostMode(localStackSettings(env).python),
       dockerEngine(),
       Promise.all(
-        ports.map((need) =>
-          need.key === "redisPort" ? redisPortState(need.port) : portState(need.port),
+        ports.map(async (need) =>
+          portCheck(
+            need,
+            await (need.key === "redisPort" ? redisPortState(need.port) : portState(need.port)),
+          ),
         ),
       ),
     ]);
@@ -96,7 +99,7 @@ export async function main(args: string[]): Promise<void> {
     }),
     browserCheck(browser, browserVersion(browserOutput), platform),
     ...(portPlanError ? [portPlanCheck(portPlanError)] : []),
-    ...ports.map((need, i) => portCheck(need, portStates[i] ?? { free: true })),
+    ...portChecks,
     pythonCheck({ ...python, platform }),
     dockerCheck({ cli: findOnPath("docker", env, hostFileSystem), engine: docker, platform }),
   ];
