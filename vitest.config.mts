@@ -17,6 +17,7 @@ export default defineConfig({
             "common/**/*.test.ts",
             "offline/**/*.test.ts",
             "bench/**/*.test.ts",
+            "scripts/**/*.test.ts",
             "localstack/**/*.test.ts",
           ],
           environment: "node",

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { localCloudRedisDir } from "../common/redis/port-holder";
 import { startRedisServer } from "../common/redis/server";
 import { startBridge } from "../common/upstash-bridge/server";
 import { DockerCoinsLocal } from "./dockercoins";
@@ -133,7 +133,7 @@ export class LocalCloudPlugin {
         port: s.redisPort,
         log: redisLog,
         // Marks it as this project's: a later start takes the port back from a leftover.
-        ownerDir: join(this.serverless.serviceDir, "node_modules", ".cache", "dockercoins-redis"),
+        ownerDir: localCloudRedisDir(this.serverless.serviceDir),
       });
       this.running.push({ name: "redis", stop: redis.stop });
       redisUrl = redis.url;

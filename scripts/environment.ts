@@ -25,8 +25,11 @@ export interface ScriptSettings {
   localStackAuthToken: string | undefined;
   /** BENCH_WINDOW_SECONDS: the measuring window of `npm run bench:scaling`. */
   benchWindowSeconds: number;
-  /** CHROMIUM_PATH: the browser the e2e tests drive. */
-  chromiumPath: string;
+  /**
+   * CHROMIUM_PATH: the browser the e2e tests, smoke:local and the doctor drive; unset, the
+   * lookup of scripts/browser-lookup.ts searches the usual places.
+   */
+  chromiumPath: string | undefined;
   /** STEP_SECONDS: how long each step of the docs screenshot run mines. */
   screenshotStepSeconds: number;
   /** LOCAL_CLOUD_ECHO: print a launched local cloud's output as it comes (debugging tests). */
@@ -43,7 +46,7 @@ export function scriptSettings(env: Env = process.env): ScriptSettings {
     localStackEndpoint: (env.LOCALSTACK_ENDPOINT ?? "http://127.0.0.1:4566").replace(/\/+$/, ""),
     localStackAuthToken: env.LOCALSTACK_AUTH_TOKEN || undefined,
     benchWindowSeconds: positiveNumberSetting(env, "BENCH_WINDOW_SECONDS", 12),
-    chromiumPath: env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    chromiumPath: env.CHROMIUM_PATH || undefined,
     screenshotStepSeconds: positiveNumberSetting(env, "STEP_SECONDS", 90),
     echoLocalCloud: Boolean(env.LOCAL_CLOUD_ECHO),
   };

@@ -49,7 +49,7 @@ export class HostRestartedError extends Error {
 
 /** The TypeScript runner, which bundles the host's entry (a worker needs a JavaScript file). */
 const { bundleTypeScript } = createRequire(__filename)(
-  join(projectRoot, "scripts", "run-ts.cjs"),
+  join(projectRoot, "common", "run-ts.cjs"),
 ) as {
   bundleTypeScript: (entry: string) => string;
 };

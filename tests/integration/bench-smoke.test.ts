@@ -11,7 +11,7 @@ describe("npm run bench -- --quick", () => {
   it("measures every figure and writes its JSON", async () => {
     const file = join(projectRoot, "test-results", "bench-quick.json");
     rmSync(file, { force: true });
-    await promisify(execFile)(process.execPath, ["scripts/run-ts.cjs", "bench/run.ts", "--quick"], {
+    await promisify(execFile)(process.execPath, ["common/run-ts.cjs", "bench/run.ts", "--quick"], {
       cwd: projectRoot,
       timeout: 120_000,
     });

@@ -50,7 +50,7 @@ describe("the local cloud's redis-server", () => {
     const port = await freePort();
     const owner = spawn(
       process.execPath,
-      [join(projectRoot, "scripts", "run-ts.cjs"), "tests/support/redis-owner.ts", String(port)],
+      [join(projectRoot, "common", "run-ts.cjs"), "tests/support/redis-owner.ts", String(port)],
       { cwd: projectRoot, stdio: ["ignore", "pipe", "inherit"] },
     );
     children.push(owner);

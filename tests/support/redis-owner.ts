@@ -1,7 +1,7 @@
 /**
  * A process that starts a redis-server and then waits, so that a test can kill it with
  * SIGKILL and check that its Redis does not outlive it:
- * `node scripts/run-ts.cjs tests/support/redis-owner.ts <port> <ownerDir>`. Prints the URL.
+ * `node common/run-ts.cjs tests/support/redis-owner.ts <port> <ownerDir>`. Prints the URL.
  */
 import { startRedisServer } from "../../common/redis/server";
 

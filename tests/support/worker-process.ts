@@ -15,7 +15,7 @@ export function startWorkerProcess(
   ticket: { replica: number; id: string },
   env: Record<string, string>,
 ): ChildProcess {
-  const runner = join(projectRoot, "scripts", "run-ts.cjs");
+  const runner = join(projectRoot, "common", "run-ts.cjs");
   const turn = join(projectRoot, "tests", "support", "worker-turn.ts");
   return spawn(process.execPath, [runner, turn, JSON.stringify(ticket)], {
     env: {

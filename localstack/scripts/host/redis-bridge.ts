@@ -4,7 +4,7 @@
  * two components as the local cloud's (common/redis, common/upstash-bridge), in one process
  * of their own that `localstack:up` starts in the background:
  *
- *   node scripts/run-ts.cjs localstack/scripts/host/redis-bridge.ts <bridge port> <ready file> <dir>
+ *   node common/run-ts.cjs localstack/scripts/host/redis-bridge.ts <bridge port> <ready file> <dir>
  *
  * The token comes from SRH_TOKEN (scripts/environment.ts). Once both answer it writes the
  * ready file ({redisPort, bridgePort}); on SIGTERM or SIGINT it stops both. Redis never
