@@ -121,7 +121,7 @@ export function browserCheck(
 }
 
 export interface PythonFacts {
-  /** The Python host mode would use (host/python.ts's finder), or why there is none. */
+  /** The Python host mode would use (common/python.ts), or why there is none. */
   python: Found | { error: string };
   /** "ok" when `venv` and `ensurepip` import, else the error; undefined without a Python. */
   venv: "ok" | string | undefined;
