@@ -14,8 +14,10 @@ export default defineConfig({
           name: "unit",
           include: [
             "functions/**/*.test.ts",
+            "common/**/*.test.ts",
             "offline/**/*.test.ts",
             "bench/**/*.test.ts",
+            "scripts/**/*.test.ts",
             "localstack/**/*.test.ts",
           ],
           environment: "node",

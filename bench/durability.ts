@@ -8,8 +8,8 @@
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { startLocalCloud } from "../offline/launcher";
-import { projectRoot } from "../offline/project";
+import { projectRoot } from "../common/project";
+import { startLocalCloud } from "../tests/support/launcher";
 import { BENCH_SCALE_TOKEN, scaleAndWait, sleep } from "./cloud";
 import { round } from "./load";
 import { type MiningWindow, miningWindow } from "./measure";

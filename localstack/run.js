@@ -4,7 +4,7 @@
  * prints one line naming it (`[localstack] ✖ …`) and exits 1.
  */
 const { join } = require("node:path");
-const { runTypeScript } = require("../scripts/run-ts.cjs");
+const { runTypeScript } = require("../common/run-ts.cjs");
 
 const commands = ["up", "down", "deploy", "smoke", "remove"];
 const command = process.argv[2] ?? "";

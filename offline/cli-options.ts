@@ -2,7 +2,7 @@
  * The options the local cloud adds to `serverless offline start`, beside serverless-offline's
  * own (osls merges a plugin's options into an existing command, and rejects unknown ones).
  */
-import { RESET_COMMAND } from "./redis/state-folder";
+import { RESET_COMMAND } from "../common/redis/state-folder";
 
 export interface LocalCloudOptions {
   /** `npm start -- --fresh`: the local cloud's Redis starts from zero. */

@@ -1,3 +1,7 @@
+import { forServerless, type ServerlessErrorClass } from "../common/errors";
+import { dataNote, startLocalRedis } from "../common/redis/local-redis";
+import type { RedisKeepsDyingError } from "../common/redis/supervisor";
+import { startBridge } from "../common/upstash-bridge/server";
 import { cliOptions, type LocalCloudOptions } from "./cli-options";
 import { DockerCoinsLocal } from "./dockercoins";
 import {
@@ -5,9 +9,6 @@ import {
   localCloudEnvironment,
   silenceSdkNodeVersionWarning,
 } from "./environment";
-import { forServerless, type ServerlessErrorClass } from "./errors";
-import { dataNote, startLocalRedis } from "./redis/local-redis";
-import type { RedisKeepsDyingError } from "./redis/supervisor";
 import { bundleFunctions, type EsbuildSettings } from "./serverless/function-bundles";
 import type { FunctionRunner } from "./serverless/function-runner";
 import {
@@ -37,7 +38,6 @@ import {
 } from "./sqs/emulator";
 import { startQueuePoller } from "./sqs/poller";
 import { LogRouter } from "./terminal/router";
-import { startBridge } from "./upstash-bridge/server";
 
 // The parts of the serverless instance this plugin touches (osls 3 has no type definitions).
 interface Serverless {
@@ -90,7 +90,7 @@ export class LocalCloudPlugin {
       "before:offline:start:end": () => this.shutdown(),
       // Stages that leave this machine (local, AWS) fail here, not at run time in a container.
       "before:package:initialize": async () =>
-        (await import("./serverless/deploy-checks")).checkDeployStage(this.serverless),
+        (await import("./packaging/deploy-checks")).checkDeployStage(this.serverless),
     };
   }
 

@@ -5,15 +5,15 @@
  * runs on that data (stop it with Ctrl-C first); `npm start -- --fresh` does both at once.
  */
 import { existsSync, realpathSync, rmSync } from "node:fs";
+import { projectRoot } from "../common/project";
+import { localRedisDataDir } from "../common/redis/local-redis";
+import { redisOnPort } from "../common/redis/port-holder";
 import { type Env, intSetting } from "../functions/shared/settings";
-import { projectRoot } from "../offline/project";
-import { redisDataDir } from "../offline/redis/local-redis";
-import { redisOnPort } from "../offline/redis/port-holder";
 
 export const label = "reset:";
 
 export async function main(_args: string[], env: Env = process.env): Promise<void> {
-  const dir = redisDataDir(projectRoot, env.LOCAL_CLOUD_STATE_DIR || ".local-cloud");
+  const dir = localRedisDataDir(projectRoot, env);
   if (!existsSync(dir)) {
     console.log(`reset: nothing to delete (${dir} does not exist); the next npm start is fresh`);
     return;

@@ -5,9 +5,11 @@
  * survive either way (no persistence); Redis's data (hashes, history, wallet) does, unless
  * `npm run localstack:down -- --reset`. Nothing running is not an error.
  */
+
+import { DockerUnavailableError, requireDocker } from "../../common/docker";
 import { localStackSettings } from "../../scripts/environment";
 import { stopHostMode } from "./host/lifecycle";
-import { DockerUnavailableError, requireCompose, requireDocker, run, say } from "./preflight";
+import { requireCompose, run, say } from "./preflight";
 import { composeDir, composeDownCommands, composeFiles } from "./stack";
 
 export async function main(args: string[] = []): Promise<void> {

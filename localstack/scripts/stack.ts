@@ -5,12 +5,8 @@
  */
 import { join } from "node:path";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { projectRoot } from "../../offline/project";
-import {
-  DEFAULT_REDIS_REST_TOKEN,
-  type ScriptSettings,
-  scriptSettings,
-} from "../../scripts/environment";
+import { projectRoot } from "../../common/project";
+import { type ScriptSettings, scriptSettings } from "../../scripts/environment";
 
 export { projectRoot };
 export const composeDir = join(projectRoot, "localstack");
@@ -53,7 +49,6 @@ export function composeDownCommands(files: readonly string[], reset: boolean): s
 }
 
 /** SRH's token when SRH_TOKEN is not set, in compose and in serverless.yml alike. */
-export const DEFAULT_SRH_TOKEN = DEFAULT_REDIS_REST_TOKEN;
 /** LocalStack services the stack needs; the health check waits for each of them. */
 export const REQUIRED_SERVICES = [
   "cloudformation",

@@ -12,7 +12,7 @@ import { existsSync, type FSWatcher, watch } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { build, stop as stopEsbuild } from "esbuild";
-import { LocalCloudError } from "../errors";
+import { LocalCloudError } from "../../common/errors";
 
 export interface EsbuildSettings {
   target?: string;

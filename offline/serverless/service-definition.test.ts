@@ -108,7 +108,7 @@ describe("localCloudSettings", () => {
     expect(localCloudSettings({ localCloud: { stateDir: "/data/dc" } }).stateDir).toBe("/data/dc");
     expect(localCloudSettings({ localCloud: { stateDir: "none" } }).stateDir).toBeUndefined();
     expect(() => localCloudSettings({ localCloud: { redisMaxDeathsPerMinute: "0" } })).toThrow(
-      /REDIS_MAX_DEATHS_PER_MINUTE must be a whole number from 1 to 100, got "0"/,
+      /REDIS_MAX_DEATHS_PER_MINUTE must be between 1 and 100, got 0/,
     );
   });
 });

@@ -6,7 +6,7 @@
 import type { AddressInfo } from "node:net";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { buildApp } from "fauxqs";
-import { LocalCloudError } from "../errors";
+import { LocalCloudError } from "../../common/errors";
 import type { ArrivalSignal } from "./poller";
 import { type CfnResources, planQueues, type QueuePlan, renderRedrivePolicy } from "./queue-plan";
 import { toInternalQueueUrl, toPublicQueueUrls } from "./queue-url";

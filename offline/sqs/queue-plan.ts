@@ -5,7 +5,7 @@
  */
 
 import type { QueueAttributeName } from "@aws-sdk/client-sqs";
-import { LocalCloudError } from "../errors";
+import { LocalCloudError } from "../../common/errors";
 
 export type CfnResource = { Type: string; Properties?: Record<string, unknown> };
 export type CfnResources = Record<string, CfnResource>;

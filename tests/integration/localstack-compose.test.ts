@@ -2,11 +2,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { LOCAL_REDIS_REST_TOKEN } from "../../common/local-tokens";
 import {
   composeDir,
   composeDownCommands,
   composeFiles,
-  DEFAULT_SRH_TOKEN,
   DOCKER_NETWORK,
   LOCALSTACK_VOLUME,
   REDIS_VOLUME,
@@ -88,7 +88,7 @@ describe("localstack/docker-compose.yml", () => {
   it("configures SRH as the functions of the local stage expect it", () => {
     expect(service("srh").environment).toEqual({
       SRH_MODE: "env",
-      SRH_TOKEN: `\${SRH_TOKEN:-${DEFAULT_SRH_TOKEN}}`,
+      SRH_TOKEN: `\${SRH_TOKEN:-${LOCAL_REDIS_REST_TOKEN}}`,
       SRH_CONNECTION_STRING: "redis://redis:6379",
     });
     // SRH listens on port 80; the functions call it by its service name.

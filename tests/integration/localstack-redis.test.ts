@@ -9,6 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "@upstash/redis";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../../common/ports";
+import { projectRoot } from "../../common/project";
+import { redisOnPort } from "../../common/redis/port-holder";
 import { stopHostMode } from "../../localstack/scripts/host/lifecycle";
 import {
   type StartedProcess,
@@ -18,11 +21,8 @@ import {
 } from "../../localstack/scripts/host/processes";
 import type { BridgeReady } from "../../localstack/scripts/host/redis-bridge";
 import { statePaths, writeState } from "../../localstack/scripts/host/state";
-import { eventually } from "../../offline/launcher";
-import { freePort } from "../../offline/ports";
-import { projectRoot } from "../../offline/project";
-import { redisOnPort } from "../../offline/redis/port-holder";
 import { childEnvironment, localStackSettings } from "../../scripts/environment";
+import { eventually } from "../support/launcher";
 
 const scratch = mkdtempSync(join(tmpdir(), "dockercoins-host-redis-"));
 const started: StartedProcess[] = [];
@@ -51,7 +51,7 @@ async function startBridgeProcess(stateDir: string, env: Record<string, string> 
   const bridge = spawnDetached(
     process.execPath,
     [
-      join(projectRoot, "scripts", "run-ts.cjs"),
+      join(projectRoot, "common", "run-ts.cjs"),
       join(projectRoot, "localstack", "scripts", "host", "redis-bridge.ts"),
       String(port),
       paths.bridgeReady,
@@ -67,7 +67,9 @@ async function startBridgeProcess(stateDir: string, env: Record<string, string> 
         : undefined,
     15_000,
     `the bridge's ready file (log: ${logFile})`,
-  );
+  ).catch((err: unknown) => {
+    throw new Error(`${(err as Error).message}\n${readFileSync(logFile, "utf8")}`);
+  });
   const client = new Redis({
     url: `http://127.0.0.1:${port}`,
     token: TOKEN,

@@ -3,8 +3,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "../../offline/ports";
-import { projectRoot } from "../../offline/project";
+import { freePort } from "../../common/ports";
+import { projectRoot } from "../../common/project";
 import { childEnvironment } from "../../scripts/environment";
 import { serve } from "../support/net";
 

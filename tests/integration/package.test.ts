@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectRoot } from "../../offline/project";
+import { projectRoot } from "../../common/project";
 import { zipEntries } from "../support/zip";
 
 // `serverless package` runs offline and produces what a deploy would upload: one bundle per

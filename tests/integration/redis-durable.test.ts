@@ -18,9 +18,9 @@ import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { eventually, type LocalCloud, startLocalCloud } from "../../offline/launcher";
 import { main as reset } from "../../scripts/reset";
 import { probe } from "../support/http-probe";
+import { eventually, type LocalCloud, startLocalCloud } from "../support/launcher";
 
 const scratch = mkdtempSync(join(tmpdir(), "dockercoins-durable-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

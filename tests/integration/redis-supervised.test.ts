@@ -10,10 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import IORedis from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { eventually, type LocalCloud, startLocalCloud } from "../../offline/launcher";
-import { redisOnPort } from "../../offline/redis/port-holder";
-import { startRedisServer } from "../../offline/redis/server";
+import { redisOnPort } from "../../common/redis/port-holder";
+import { startRedisServer } from "../../common/redis/server";
 import { probe } from "../support/http-probe";
+import { eventually, type LocalCloud, startLocalCloud } from "../support/launcher";
 import { loggedUnits, sumOfBuckets } from "../support/redis-keys";
 
 const scratch = mkdtempSync(join(tmpdir(), "dockercoins-supervised-"));

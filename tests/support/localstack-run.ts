@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { projectRoot } from "../../offline/project";
+import { projectRoot } from "../../common/project";
 import { childEnvironment } from "../../scripts/environment";
 
 export interface ScriptRun {

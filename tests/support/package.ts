@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { projectRoot } from "../../offline/project";
+import { projectRoot } from "../../common/project";
 import { childEnvironment } from "../../scripts/environment";
 
 const serverlessBin = join(projectRoot, "node_modules", "serverless", "bin", "serverless.js");

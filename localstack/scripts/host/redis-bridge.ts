@@ -1,10 +1,10 @@
 /**
  * Host mode's Redis: a redis-server and the project's Upstash REST bridge in front of it, the
  * part that SRH and its Redis play in Docker (the functions speak @upstash/redis). The same
- * two components as the local cloud's (offline/redis, offline/upstash-bridge), in one process
+ * two components as the local cloud's (common/redis, common/upstash-bridge), in one process
  * of their own that `localstack:up` starts in the background:
  *
- *   node scripts/run-ts.cjs localstack/scripts/host/redis-bridge.ts <bridge port> <ready file> <dir>
+ *   node common/run-ts.cjs localstack/scripts/host/redis-bridge.ts <bridge port> <ready file> <dir>
  *
  * As the local cloud's, the Redis keeps its data in `<dir>` (an append-only file), so that it
  * survives `localstack:down` and `up` unless `localstack:down -- --reset` deletes it, and it is
@@ -14,18 +14,18 @@
  *
  * The token comes from SRH_TOKEN (scripts/environment.ts). Once both answer it writes the
  * ready file ({redisPort, data}); on SIGTERM or SIGINT it stops both. Redis never outlives
- * this process (offline/redis/server.ts: a watchdog on a pipe from it).
+ * this process (common/redis/server.ts: a watchdog on a pipe from it).
  */
 import { writeFileSync } from "node:fs";
-import { startRedisServer } from "../../../offline/redis/server";
+import { startRedisServer } from "../../../common/redis/server";
 import {
   explainRefusedData,
   prepareStateFolder,
   type StateHints,
   type StateOrigin,
-} from "../../../offline/redis/state-folder";
-import { superviseRedis } from "../../../offline/redis/supervisor";
-import { startBridge } from "../../../offline/upstash-bridge/server";
+} from "../../../common/redis/state-folder";
+import { superviseRedis } from "../../../common/redis/supervisor";
+import { startBridge } from "../../../common/upstash-bridge/server";
 import { localStackSettings } from "../../../scripts/environment";
 
 export const label = "redis-bridge:";

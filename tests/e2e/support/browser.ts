@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { projectRoot } from "../../../offline/project";
+import { projectRoot } from "../../../common/project";
 import { launchChromium as launch } from "../../../scripts/chromium";
 
 /** Screenshots and measurements land here (gitignored), for CI to keep as artifacts. */

@@ -3,6 +3,8 @@
  * state-folder.ts) and supervised (restarted when it dies, supervisor.ts).
  */
 import { isAbsolute, join, relative } from "node:path";
+import type { Env } from "../../functions/shared/settings";
+import { localCloudRedisDir } from "./port-holder";
 import { startRedisServer } from "./server";
 import { explainRefusedData, prepareStateFolder, type StateOrigin } from "./state-folder";
 import { type RedisKeepsDyingError, type SupervisedRedis, superviseRedis } from "./supervisor";
@@ -33,6 +35,14 @@ export function redisDataDir(serviceDir: string, stateDir: string): string {
   return join(isAbsolute(stateDir) ? stateDir : join(serviceDir, stateDir), "redis");
 }
 
+/**
+ * The same, for scripts outside serverless (`npm run reset`, the doctor): LOCAL_CLOUD_STATE_DIR
+ * with serverless.yml's default (custom.localCloud.stateDir).
+ */
+export function localRedisDataDir(serviceDir: string, env: Env = process.env): string {
+  return redisDataDir(serviceDir, env.LOCAL_CLOUD_STATE_DIR || ".local-cloud");
+}
+
 export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRedis> {
   if (opts.stateDir === undefined) return startEphemeral(opts);
   const dir = redisDataDir(opts.serviceDir, opts.stateDir);
@@ -59,7 +69,7 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRed
 /** LOCAL_CLOUD_STATE_DIR=none: Redis keeps nothing (as the local cloud did before issue 18). */
 async function startEphemeral(opts: LocalRedisOptions): Promise<LocalRedis> {
   // The folder it runs in marks it as this project's (port-holder.ts); it holds no data.
-  const ownerDir = join(opts.serviceDir, "node_modules", ".cache", "dockercoins-redis");
+  const ownerDir = localCloudRedisDir(opts.serviceDir);
   const start = () => startRedisServer({ port: opts.port, log: opts.log, ownerDir });
   const supervised = superviseRedis(await start(), {
     start,

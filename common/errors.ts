@@ -4,14 +4,19 @@
  * to serverless as its own error class, which it prints without a JavaScript stack, and the
  * process exits 1. Anything else is a bug and keeps its stack.
  */
+import { ConfigError } from "../functions/shared/errors";
+
 export class LocalCloudError extends Error {}
 
 /** The serverless error class (`serverless.classes.Error`): printed as the user's mistake. */
 export type ServerlessErrorClass = new (message: string, code?: string) => Error;
 
-/** An error raised on purpose becomes serverless' own; any other is returned as it is. */
+/**
+ * An error raised on purpose becomes serverless' own; any other is returned as it is. A bad
+ * setting (ConfigError, from the shared settings helper) is the user's to fix too.
+ */
 export function forServerless(err: unknown, ServerlessError: ServerlessErrorClass): unknown {
-  if (!(err instanceof LocalCloudError)) return err;
+  if (!(err instanceof LocalCloudError || err instanceof ConfigError)) return err;
   return new ServerlessError(err.message, `DOCKERCOINS_${constantCase(err.name)}`);
 }
 
