@@ -88,6 +88,24 @@ export interface LocalStackSettings {
   debug: boolean;
 }
 
+/**
+ * ~/.cache/dockercoins (under XDG_CACHE_HOME when set): what every clone shares, outside the
+ * clone (LocalStack's virtualenv, cfn-lint's, Node 24 for CI).
+ */
+export function sharedCacheDir(env: Env = process.env): string {
+  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "dockercoins");
+}
+
+export interface CfnLintSettings {
+  /** CFN_LINT_PYTHON: the Python (3.9+) that makes cfn-lint's virtualenv; default python3. */
+  python: string;
+  cacheDir: string;
+}
+
+export function cfnLintSettings(env: Env = process.env): CfnLintSettings {
+  return { python: env.CFN_LINT_PYTHON || "python3", cacheDir: sharedCacheDir(env) };
+}
+
 export function localStackSettings(env: Env = process.env): LocalStackSettings {
   const mode = env.LOCALSTACK_MODE || "auto";
   if (!LOCALSTACK_MODES.some((m) => m === mode)) {
@@ -95,11 +113,10 @@ export function localStackSettings(env: Env = process.env): LocalStackSettings {
       `LOCALSTACK_MODE must be one of ${LOCALSTACK_MODES.join(", ")}, got "${mode}"`,
     );
   }
-  const cacheRoot = env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache");
   return {
     mode: mode as LocalStackMode,
     python: env.LOCALSTACK_PYTHON || undefined,
-    cacheDir: join(cacheRoot, "dockercoins"),
+    cacheDir: sharedCacheDir(env),
     stateDir:
       env.LOCALSTACK_STATE_DIR ||
       join(projectRoot, "node_modules", ".cache", "dockercoins-localstack"),
