@@ -204,12 +204,8 @@ export class LocalCloudPlugin {
   private async runFunctions(codeDir: string): Promise<void> {
     const specs = functionSpecs(this.serverless.service, this.environment.awsVariables);
     exposeToSharedPackages(sharedAwsSettings(specs));
-    this.runner = await runFunctionsInHost(
-      this.offline,
-      specs,
-      codeDir,
-      this.router.channel("functions"),
-    );
+    const log = this.router.channel("functions");
+    this.runner = await runFunctionsInHost(this.offline, specs, codeDir, log);
     const runner = this.runner;
     this.running.push({ name: "function host", stop: () => runner.close() });
     const limits = [...specs.values()]
