@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../offline/ports";
 import { projectRoot } from "../../offline/project";
 import { locateServerlessOffline } from "../../offline/serverless/offline-internals";
 import { SERVERLESS_OFFLINE_VERSION } from "../../offline/serverless/offline-version";
@@ -24,6 +25,10 @@ beforeAll(async () => {
   cpSync(installed.dir, copy, { recursive: true });
   const manifest = JSON.parse(readFileSync(join(copy, "package.json"), "utf8"));
   writeFileSync(join(copy, "package.json"), JSON.stringify({ ...manifest, version: FAKE_VERSION }));
+  // Free ports, should the refusal ever fail: a cloud that starts must not take 3000, 6390…
+  const [dashboard, redis, bridge, sqs, api, lambda] = await Promise.all(
+    Array.from({ length: 6 }, () => freePort()),
+  );
   writeFileSync(
     join(serviceDir, "serverless.yml"),
     [
@@ -35,6 +40,17 @@ beforeAll(async () => {
       "provider:",
       "  name: aws",
       "  runtime: nodejs24.x",
+      "custom:",
+      "  localCloud:",
+      `    dashboardPort: ${dashboard}`,
+      `    redisPort: ${redis}`,
+      `    bridgePort: ${bridge}`,
+      `    sqsPort: ${sqs}`,
+      "    watch: none",
+      "  serverless-offline:",
+      "    host: 127.0.0.1",
+      `    httpPort: ${api}`,
+      `    lambdaPort: ${lambda}`,
       "functions:",
       "  hello:",
       "    handler: handler.handler",
@@ -45,7 +61,7 @@ beforeAll(async () => {
     execFile(
       process.execPath,
       [serverlessBin, "offline", "start"],
-      { cwd: serviceDir, env: childEnvironment({ REDIS_PORT: "0" }), timeout: 60_000 },
+      { cwd: serviceDir, env: childEnvironment(), timeout: 60_000 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
         resolve({ code, output: `${stdout}${stderr}` });
