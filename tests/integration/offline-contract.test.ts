@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +12,7 @@ import {
   runFunctionsInHost,
 } from "../../offline/serverless/offline-internals";
 import { SERVERLESS_OFFLINE_VERSION } from "../../offline/serverless/offline-version";
+import { lambdaFunctionUses } from "../support/offline-callers";
 
 // The contract between the local cloud and the serverless-offline it reaches into
 // (offline/serverless/offline-internals.ts), checked on the installed package itself: the
@@ -108,42 +109,6 @@ describe("LambdaFunction, whose prototype the local runner takes over", () => {
     expect(typeof proto.functionName?.get).toBe("function");
   });
 });
-
-/** Every `x.member` where `x` holds a LambdaFunction, in serverless-offline's source files. */
-function lambdaFunctionUses(srcDir: string): Record<string, string[]> {
-  const uses: Record<string, string[]> = {};
-  const files = readdirSync(srcDir, { recursive: true, encoding: "utf8" }).filter((f) =>
-    f.endsWith(".js"),
-  );
-  for (const file of files) {
-    const source = readFileSync(join(srcDir, file), "utf8");
-    // Variables given a pool's instance: `const x = this.#lambda.get(…)`, `new LambdaFunction(`.
-    const holders = new Set(["lambdaFunction"]);
-    for (const match of source.matchAll(
-      /(?:const|let)\s+(\w+)\s*=\s*(?:this\.#)?lambda\.(?:get|getByFunctionName)\(/g,
-    )) {
-      holders.add(match[1] as string);
-    }
-    const members = new Set<string>();
-    for (const holder of holders) {
-      for (const match of source.matchAll(new RegExp(`\\b${holder}\\.(\\w+)`, "g"))) {
-        members.add(match[1] as string);
-      }
-      // `const { idleTimeInMillis, status } = lambdaFunction`
-      for (const match of source.matchAll(
-        new RegExp(`\\{([\\w\\s,]+)\\}\\s*=\\s*${holder}\\b`, "g"),
-      )) {
-        for (const name of (match[1] as string).split(",")) members.add(name.trim());
-      }
-    }
-    // The pool's `Array.from(lambdaFunctions).find(({ status }) => …)` over its instances.
-    for (const match of source.matchAll(/lambdaFunctions\)\.\w+\(\(\{([\w\s,]+)\}\)/g)) {
-      for (const name of (match[1] as string).split(",")) members.add(name.trim());
-    }
-    if (members.size > 0) uses[file] = [...members].sort();
-  }
-  return uses;
-}
 
 describe("serverless-offline's own callers of a LambdaFunction", () => {
   // Read from serverless-offline 13.10.1's source. A release that calls anything else on a
@@ -290,6 +255,13 @@ exports.handler = async (event) => ({ instance, calls: ++calls, event });`,
     expect(fresh).not.toBe(warm);
     fresh.setEvent({});
     expect(await fresh.runHandler()).toMatchObject({ calls: 1 }); // a cold start
+  });
+
+  it("has the log utilities the local cloud replaces: setLogUtils and the six log levels", () => {
+    expect(typeof logModule.setLogUtils).toBe("function");
+    expect(logModule.setLogUtils.length).toBe(1);
+    const levels = ["debug", "error", "info", "notice", "verbose", "warning"];
+    expect(Object.keys(logModule.log).sort()).toEqual(levels);
   });
 
   it("routes its log notices through the filter the local cloud installs", () => {
