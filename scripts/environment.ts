@@ -77,12 +77,29 @@ export interface LocalStackSettings {
   debug: boolean;
 }
 
+/**
+ * ~/.cache/dockercoins (under XDG_CACHE_HOME when set): what every clone shares, outside the
+ * clone (LocalStack's virtualenv, cfn-lint's, Node 24 for CI).
+ */
+export function sharedCacheDir(env: Env = process.env): string {
+  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "dockercoins");
+}
+
+export interface CfnLintSettings {
+  /** CFN_LINT_PYTHON: the Python (3.9+) that makes cfn-lint's virtualenv; default python3. */
+  python: string;
+  cacheDir: string;
+}
+
+export function cfnLintSettings(env: Env = process.env): CfnLintSettings {
+  return { python: env.CFN_LINT_PYTHON || "python3", cacheDir: sharedCacheDir(env) };
+}
+
 export function localStackSettings(env: Env = process.env): LocalStackSettings {
-  const cacheRoot = env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache");
   return {
     mode: choiceSetting(env, "LOCALSTACK_MODE", LOCALSTACK_MODES),
     python: env.LOCALSTACK_PYTHON || undefined,
-    cacheDir: join(cacheRoot, "dockercoins"),
+    cacheDir: sharedCacheDir(env),
     stateDir:
       env.LOCALSTACK_STATE_DIR ||
       join(projectRoot, "node_modules", ".cache", "dockercoins-localstack"),
