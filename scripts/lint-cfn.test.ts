@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cfnLintSettings, sharedCacheDir } from "./environment";
+import { cfnLintSettings, sharedCacheDir } from "../common/command-environment";
 import { CFN_LINT_VERSION, cfnLintDir, describeCfnLintExit, templateVariants } from "./lint-cfn";
 
 describe("npm run lint:cfn", () => {

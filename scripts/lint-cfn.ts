@@ -14,9 +14,13 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import {
+  type CfnLintSettings,
+  cfnLintSettings,
+  childEnvironment,
+} from "../common/command-environment";
 import { projectRoot } from "../common/project";
 import { hostModeParams } from "../localstack/scripts/deploy";
-import { type CfnLintSettings, cfnLintSettings, childEnvironment } from "./environment";
 
 export const label = "lint:cfn:";
 

@@ -5,8 +5,8 @@
  * survive either way (no persistence). Nothing running is not an error.
  */
 
+import { localStackSettings } from "../../common/command-environment";
 import { DockerUnavailableError, requireDocker } from "../../common/docker";
-import { localStackSettings } from "../../scripts/environment";
 import { stopHostMode } from "./host/lifecycle";
 import { requireCompose, run, say } from "./preflight";
 import { composeDir, composeFiles } from "./stack";

@@ -51,7 +51,7 @@ export function portState(port: number): Promise<PortState> {
 
 /**
  * The Redis port's state: a Redis running in the local cloud's folder was left by an earlier
- * local cloud of this checkout, which `npm start` shuts down (offline/redis/server.ts).
+ * local cloud of this checkout, which `npm start` shuts down (common/redis/server.ts).
  */
 export async function redisPortState(port: number): Promise<PortState> {
   const state = await portState(port);

@@ -2,11 +2,11 @@ import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { childEnvironment } from "../../common/command-environment";
 import { freePort } from "../../common/ports";
 import { projectRoot } from "../../common/project";
 import { locateServerlessOffline } from "../../offline/serverless/offline-internals";
 import { SERVERLESS_OFFLINE_VERSION } from "../../offline/serverless/offline-version";
-import { childEnvironment } from "../../scripts/environment";
 
 // `serverless offline start` on a service whose serverless-offline is another release than the
 // one the local cloud is written for: a copy of the installed package whose package.json says

@@ -6,14 +6,14 @@
  *
  *   node common/run-ts.cjs localstack/scripts/host/redis-bridge.ts <bridge port> <ready file> <dir>
  *
- * The token comes from SRH_TOKEN (scripts/environment.ts). Once both answer it writes the
+ * The token comes from SRH_TOKEN (common/command-environment.ts). Once both answer it writes the
  * ready file ({redisPort, bridgePort}); on SIGTERM or SIGINT it stops both. Redis never
  * outlives this process (common/redis/server.ts: a watchdog on a pipe from it).
  */
 import { writeFileSync } from "node:fs";
+import { localStackSettings } from "../../../common/command-environment";
 import { startRedisServer } from "../../../common/redis/server";
 import { startBridge } from "../../../common/upstash-bridge/server";
-import { localStackSettings } from "../../../scripts/environment";
 
 export const label = "redis-bridge:";
 

@@ -6,14 +6,14 @@
 
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { LOCAL_REDIS_REST_TOKEN, LOCAL_SCALE_TOKEN } from "../common/local-tokens";
-import { projectRoot } from "../common/project";
 import {
   choiceSetting,
   type Env,
   portSetting,
   positiveNumberSetting,
 } from "../functions/shared/settings";
+import { LOCAL_REDIS_REST_TOKEN, LOCAL_SCALE_TOKEN } from "./local-tokens";
+import { projectRoot } from "./project";
 
 export interface ScriptSettings {
   /** Where `npm run scale` sends PUT /workers: SCALE_URL, else the local cloud on API_PORT. */
@@ -27,7 +27,7 @@ export interface ScriptSettings {
   benchWindowSeconds: number;
   /**
    * CHROMIUM_PATH: the browser the e2e tests, smoke:local and the doctor drive; unset, the
-   * lookup of scripts/browser-lookup.ts searches the usual places.
+   * lookup of common/browser/browser-lookup.ts searches the usual places.
    */
   chromiumPath: string | undefined;
   /** STEP_SECONDS: how long each step of the docs screenshot run mines. */
