@@ -8,8 +8,8 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { scriptSettings } from "../common/command-environment";
 import { projectRoot } from "../common/project";
-import { scriptSettings } from "../scripts/environment";
 import { type LocalCloud, startLocalCloud } from "../tests/support/launcher";
 import { BENCH_SCALE_TOKEN, readJson, scaleAndWait, sleep } from "./cloud";
 

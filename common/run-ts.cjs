@@ -106,7 +106,7 @@ function requireTypeScript(entry, options = {}) {
  */
 async function runTypeScript(entry, args, options = {}) {
   process.argv = [process.argv[0], path.resolve(entry), ...args];
-  // The AWS SDK warns that its 2027 releases need Node 22; Lambda runs 22, scripts need not say.
+  // The AWS SDK warns that its 2027 releases need Node 22; Lambda runs 24, scripts need not say.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const loaded = requireTypeScript(entry);
   if (typeof loaded.main !== "function") return;

@@ -1,5 +1,5 @@
 import { forServerless, type ServerlessErrorClass } from "../common/errors";
-import { dataNote, startLocalRedis } from "../common/redis/local-redis";
+import { cloudRedis } from "../common/redis/local-redis";
 import type { RedisKeepsDyingError } from "../common/redis/supervisor";
 import { startBridge } from "../common/upstash-bridge/server";
 import { cliOptions, type LocalCloudOptions } from "./cli-options";
@@ -18,10 +18,12 @@ import {
   sharedAwsSettings,
 } from "./serverless/function-specs";
 import {
+  checkedServerlessOffline,
   type PluginUtils,
   preloadOffline,
   quietRequestNotices,
   runFunctionsInHost,
+  type ServerlessOffline,
 } from "./serverless/offline-internals";
 import {
   type FunctionDefinition,
@@ -75,8 +77,8 @@ export class LocalCloudPlugin {
   private startedAt = 0;
   private queues = new Map<string, Queue>();
   private sqs: SqsEmulator | undefined;
-  /** Set when redis-server kept dying: the local cloud stops and exits 1. */
-  private gaveUp: RedisKeepsDyingError | undefined;
+  private offline!: ServerlessOffline;
+  private gaveUp = false; // redis-server kept dying: the local cloud stops, then exits 1
   readonly commands = cliOptions;
 
   constructor(
@@ -113,6 +115,8 @@ export class LocalCloudPlugin {
   private async startInfrastructure(): Promise<void> {
     // From the process start, so the figure includes bundling the functions.
     this.startedAt = Date.now() - process.uptime() * 1000;
+    // First of all: on a serverless-offline release it was not written for, nothing starts.
+    this.offline = checkedServerlessOffline(this.serverless.serviceDir);
     this.router.install();
     // Until serverless-offline listens for Ctrl-C (once ready), a signal stops what we started.
     process.once("SIGINT", this.abortStart);
@@ -128,27 +132,17 @@ export class LocalCloudPlugin {
     // and SQS start.
     const bundling = this.bundleFunctions();
     bundling.catch(() => undefined); // awaited below; a failure is reported there
-    const preloading = preloadOffline();
+    const preloading = preloadOffline(this.offline);
     preloading.catch(() => undefined); // serverless-offline imports them again, failing loudly
 
-    const redisLog = this.router.channel("redis");
-    let redisUrl = s.redisUrl;
-    if (redisUrl) {
-      redisLog(`using REDIS_URL ${redisUrl}`);
-    } else {
-      const redis = await startLocalRedis({
-        serviceDir: this.serverless.serviceDir,
-        stateDir: s.stateDir,
-        port: s.redisPort,
-        fresh: this.options.fresh === true,
-        maxDeathsPerMinute: s.redisMaxDeathsPerMinute,
-        log: redisLog,
-        onGiveUp: (err) => this.giveUp(err),
-      });
-      this.running.push({ name: "redis", stop: redis.stop });
-      redisUrl = redis.url;
-      redisLog(`ready on ${redis.url}; ${dataNote(redis)}`);
-    }
+    const redis = await cloudRedis(s, {
+      serviceDir: this.serverless.serviceDir,
+      fresh: this.options.fresh === true,
+      log: this.router.channel("redis"),
+      onGiveUp: (err) => this.giveUp(err),
+    });
+    if (redis.stop) this.running.push({ name: "redis", stop: redis.stop });
+    const redisUrl = redis.url;
 
     const token = String(service.provider.environment?.UPSTASH_REDIS_REST_TOKEN ?? "");
     const bridgeLog = this.router.channel("bridge");
@@ -171,7 +165,7 @@ export class LocalCloudPlugin {
     this.running.push({ name: "function bundles", stop: bundles.close });
     await this.runFunctions(bundles.dir);
     await preloading.catch(() => undefined);
-    await quietRequestNotices(this.utils);
+    await quietRequestNotices(this.offline, this.utils);
   }
 
   /** Gives the functions what AWS would: resolved queue references, an SQS endpoint, credentials. */
@@ -210,7 +204,8 @@ export class LocalCloudPlugin {
   private async runFunctions(codeDir: string): Promise<void> {
     const specs = functionSpecs(this.serverless.service, this.environment.awsVariables);
     exposeToSharedPackages(sharedAwsSettings(specs));
-    this.runner = await runFunctionsInHost(specs, codeDir, this.router.channel("functions"));
+    const log = this.router.channel("functions");
+    this.runner = await runFunctionsInHost(this.offline, specs, codeDir, log);
     const runner = this.runner;
     this.running.push({ name: "function host", stop: () => runner.close() });
     const limits = [...specs.values()]
@@ -284,7 +279,7 @@ export class LocalCloudPlugin {
 
   /** redis-server kept dying: say why, and stop as Ctrl-C would (then exit 1). */
   private giveUp(err: RedisKeepsDyingError): void {
-    this.gaveUp = err;
+    this.gaveUp = true;
     this.say(`ERROR ${err.message}`);
     process.kill(process.pid, "SIGINT");
   }

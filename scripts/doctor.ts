@@ -9,8 +9,10 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { findOnPath, lookUpBrowser } from "../common/browser/browser-lookup";
+import { localStackSettings, scriptSettings } from "../common/command-environment";
+import { hostFileSystem, hostPlatform } from "../common/host-system";
 import { projectRoot } from "../common/project";
-import { findOnPath, lookUpBrowser } from "./browser-lookup";
 import { nodeCheck } from "./doctor/node";
 import { type PortNeed, PortPlanError, portCheck, portNeeds, portPlanCheck } from "./doctor/ports";
 import {
@@ -33,8 +35,6 @@ import {
   redisChecks,
   redisVersion,
 } from "./doctor/tools";
-import { localStackSettings, scriptSettings } from "./environment";
-import { hostFileSystem, hostPlatform } from "./host";
 
 export const label = "doctor:";
 

@@ -87,3 +87,34 @@ export function dataNote(redis: Pick<LocalRedis, "origin" | "shownDir">): string
   const kept = { empty: "new", kept: "kept", reset: "emptied (--fresh)" }[redis.origin];
   return `its data: ${redis.shownDir} (${kept})`;
 }
+
+/** What the local cloud's settings say about its Redis (custom.localCloud, validated). */
+export interface CloudRedisSettings {
+  /** REDIS_URL: the user's Redis, used as given. */
+  redisUrl: string | undefined;
+  stateDir: string | undefined;
+  redisPort: number;
+  redisMaxDeathsPerMinute: number;
+}
+
+/**
+ * The local cloud's Redis: the user's (REDIS_URL), used as given and never stopped, or its own
+ * redis-server, durable and supervised. Says which on `log`.
+ */
+export async function cloudRedis(
+  settings: CloudRedisSettings,
+  opts: Pick<LocalRedisOptions, "serviceDir" | "fresh" | "log" | "onGiveUp">,
+): Promise<{ url: string; stop?: () => Promise<void> }> {
+  if (settings.redisUrl) {
+    opts.log(`using REDIS_URL ${settings.redisUrl}`);
+    return { url: settings.redisUrl };
+  }
+  const redis = await startLocalRedis({
+    ...opts,
+    stateDir: settings.stateDir,
+    port: settings.redisPort,
+    maxDeathsPerMinute: settings.redisMaxDeathsPerMinute,
+  });
+  opts.log(`ready on ${redis.url}; ${dataNote(redis)}`);
+  return redis;
+}

@@ -6,7 +6,7 @@
  * changes is in the stage's parameters (hostModeParams), not in the functions.
  */
 import { join } from "node:path";
-import { childEnvironment, localStackSettings } from "../../scripts/environment";
+import { childEnvironment, localStackSettings } from "../../common/command-environment";
 import { runningTarget } from "./mode";
 import { run, say } from "./preflight";
 import { localS3, uploadSite } from "./site";

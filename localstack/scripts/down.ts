@@ -6,8 +6,8 @@
  * `npm run localstack:down -- --reset`. Nothing running is not an error.
  */
 
+import { localStackSettings } from "../../common/command-environment";
 import { DockerUnavailableError, requireDocker } from "../../common/docker";
-import { localStackSettings } from "../../scripts/environment";
 import { stopHostMode } from "./host/lifecycle";
 import { requireCompose, run, say } from "./preflight";
 import { composeDir, composeDownCommands, composeFiles } from "./stack";

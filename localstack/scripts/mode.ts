@@ -6,8 +6,8 @@
  * fail within seconds, naming what is missing.
  */
 
+import type { LocalStackSettings } from "../../common/command-environment";
 import { DockerUnavailableError, requireDocker } from "../../common/docker";
-import type { LocalStackSettings } from "../../scripts/environment";
 import { type HostState, missingParts, readState, statePaths } from "./host/state";
 import { LocalStackNotHealthyError, requireLocalStack } from "./preflight";
 

@@ -6,8 +6,8 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
+import { childEnvironment } from "../../common/command-environment";
 import { DockerUnavailableError } from "../../common/docker";
-import { childEnvironment } from "../../scripts/environment";
 import { REQUIRED_SERVICES } from "./stack";
 
 const COMPOSE_TIMEOUT_MS = 5_000;

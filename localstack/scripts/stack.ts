@@ -5,8 +5,8 @@
  */
 import { join } from "node:path";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { type ScriptSettings, scriptSettings } from "../../common/command-environment";
 import { projectRoot } from "../../common/project";
-import { type ScriptSettings, scriptSettings } from "../../scripts/environment";
 
 export { projectRoot };
 export const composeDir = join(projectRoot, "localstack");

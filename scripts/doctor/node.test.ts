@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { detectPlatform } from "../../common/platform";
 import { projectRoot } from "../../common/project";
-import { detectPlatform } from "../platform";
 import { MIN_NODE_MAJOR, nodeCheck, TESTED_NODE_MAJORS } from "./node";
 
 const debian = detectPlatform("linux", "ID=debian\n");

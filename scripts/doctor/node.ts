@@ -2,7 +2,7 @@
  * Is this Node good for the project: new enough (package.json's engines), tested, supported?
  * Pure, given the version, its path and today's date: unit-tested beside it.
  */
-import { installCommand, type Platform } from "../platform";
+import { installCommand, type Platform } from "../../common/platform";
 import type { CheckResult } from "./report";
 
 /** package.json's engines.node (">=20"); node.test.ts checks that the two agree. */

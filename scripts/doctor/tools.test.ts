@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { lookUpBrowser } from "../browser-lookup";
-import { fakeFileSystem } from "../fake-file-system";
-import { detectPlatform } from "../platform";
+import { lookUpBrowser } from "../../common/browser/browser-lookup";
+import { detectPlatform } from "../../common/platform";
+import { fakeFileSystem } from "../../tests/fixtures/fake-file-system";
 import {
   browserCheck,
   browserVersion,

@@ -3,8 +3,8 @@
  * Redis of REDIS_URL), a Chromium or Chrome, and, optional, the Python of LocalStack's host
  * mode and a Docker engine. Pure: each takes what probes.ts found and says ✓ or what to do.
  */
-import type { BrowserLookup } from "../browser-lookup";
-import { installCommand, type Platform } from "../platform";
+import type { BrowserLookup } from "../../common/browser/browser-lookup";
+import { installCommand, type Platform } from "../../common/platform";
 import type { CheckResult } from "./report";
 
 /** A program found: where, and the version it reports (undefined when it would not say). */

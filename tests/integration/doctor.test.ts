@@ -4,15 +4,15 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findOnPath } from "../../common/browser/browser-lookup";
+import { childEnvironment } from "../../common/command-environment";
+import { hostFileSystem, hostPlatform } from "../../common/host-system";
+import { installCommand } from "../../common/platform";
 import { freePort } from "../../common/ports";
 import { projectRoot } from "../../common/project";
 import { localCloudRedisDir } from "../../common/redis/port-holder";
 import { startRedisServer } from "../../common/redis/server";
-import { findOnPath } from "../../scripts/browser-lookup";
 import type { JsonReport } from "../../scripts/doctor/report";
-import { childEnvironment } from "../../scripts/environment";
-import { hostFileSystem, hostPlatform } from "../../scripts/host";
-import { installCommand } from "../../scripts/platform";
 
 // `npm run doctor` for real on this machine: everything the README's commands need is here
 // (redis-server, Chromium, free ports), then the same with redis-server off PATH, CHROMIUM_PATH

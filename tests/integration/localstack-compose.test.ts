@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { scriptSettings } from "../../common/command-environment";
 import { LOCAL_REDIS_REST_TOKEN } from "../../common/local-tokens";
 import {
   composeDir,
@@ -12,7 +13,6 @@ import {
   REDIS_VOLUME,
   SRH_URL_IN_NETWORK,
 } from "../../localstack/scripts/stack";
-import { scriptSettings } from "../../scripts/environment";
 
 // `docker compose config` needs an engine, which this machine lacks: the compose files are
 // parsed as YAML and checked for what the stage relies on.

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "@upstash/redis";
 import { afterAll, describe, expect, it } from "vitest";
+import { childEnvironment, localStackSettings } from "../../common/command-environment";
 import { freePort } from "../../common/ports";
 import { projectRoot } from "../../common/project";
 import { redisOnPort } from "../../common/redis/port-holder";
@@ -21,7 +22,6 @@ import {
 } from "../../localstack/scripts/host/processes";
 import type { BridgeReady } from "../../localstack/scripts/host/redis-bridge";
 import { statePaths, writeState } from "../../localstack/scripts/host/state";
-import { childEnvironment, localStackSettings } from "../../scripts/environment";
 import { eventually } from "../support/launcher";
 
 const scratch = mkdtempSync(join(tmpdir(), "dockercoins-host-redis-"));

@@ -3,12 +3,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { childEnvironment, scriptSettings } from "../../common/command-environment";
 import { freePort } from "../../common/ports";
 import { projectRoot } from "../../common/project";
-import { childEnvironment, scriptSettings } from "../../scripts/environment";
 
 const serverlessBin = join(projectRoot, "node_modules", "serverless", "bin", "serverless.js");
-/** The token the local cloud's bridge uses unless UPSTASH_REDIS_REST_TOKEN is set. */
 
 const PORT_NAMES = ["api", "lambda", "dashboard", "redis", "bridge", "sqs"] as const;
 export type PortName = (typeof PORT_NAMES)[number];

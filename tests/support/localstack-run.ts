@@ -6,8 +6,8 @@
 import { spawn } from "node:child_process";
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { childEnvironment } from "../../common/command-environment";
 import { projectRoot } from "../../common/project";
-import { childEnvironment } from "../../scripts/environment";
 
 export interface ScriptRun {
   code: number;

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
+import { childEnvironment } from "../../common/command-environment";
 import { LOCAL_REDIS_REST_TOKEN } from "../../common/local-tokens";
 import { projectRoot } from "../../common/project";
-import { childEnvironment } from "../../scripts/environment";
 import type { LocalCloud } from "./launcher";
 
 /**

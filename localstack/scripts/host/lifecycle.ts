@@ -8,11 +8,11 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { LocalStackSettings } from "../../../common/command-environment";
 import { portIsClosed } from "../../../common/ports";
 import { projectRoot } from "../../../common/project";
 import { findPython, isPreferred } from "../../../common/python";
 import { describePortHolder } from "../../../common/redis/port-holder";
-import type { LocalStackSettings } from "../../../scripts/environment";
 import { requireLocalStack, say } from "../preflight";
 import { localStackEnvironment } from "./localstack-env";
 import {

@@ -12,11 +12,12 @@
  * REDIS_MAX_DEATHS_PER_MINUTE times within a minute; then this process stops (exit 1) and
  * `localstack:up` reports the bridge gone.
  *
- * The token comes from SRH_TOKEN (scripts/environment.ts). Once both answer it writes the
- * ready file ({redisPort, data}); on SIGTERM or SIGINT it stops both. Redis never outlives
+ * The token comes from SRH_TOKEN (common/command-environment.ts). Once both answer it writes
+ * the ready file ({redisPort, data}); on SIGTERM or SIGINT it stops both. Redis never outlives
  * this process (common/redis/server.ts: a watchdog on a pipe from it).
  */
 import { writeFileSync } from "node:fs";
+import { localStackSettings } from "../../../common/command-environment";
 import { startRedisServer } from "../../../common/redis/server";
 import {
   explainRefusedData,
@@ -26,7 +27,6 @@ import {
 } from "../../../common/redis/state-folder";
 import { superviseRedis } from "../../../common/redis/supervisor";
 import { startBridge } from "../../../common/upstash-bridge/server";
-import { localStackSettings } from "../../../scripts/environment";
 
 export const label = "redis-bridge:";
 

@@ -7,8 +7,8 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
+import { scriptSettings } from "../../../common/command-environment";
 import { projectRoot } from "../../../common/project";
-import { scriptSettings } from "../../../scripts/environment";
 import { startLocalCloud } from "../../support/launcher";
 import { ARTIFACTS, launchChromium } from "./browser";
 

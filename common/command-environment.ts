@@ -6,8 +6,6 @@
 
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { LOCAL_REDIS_REST_TOKEN, LOCAL_SCALE_TOKEN } from "../common/local-tokens";
-import { projectRoot } from "../common/project";
 import {
   choiceSetting,
   type Env,
@@ -15,6 +13,8 @@ import {
   portSetting,
   positiveNumberSetting,
 } from "../functions/shared/settings";
+import { LOCAL_REDIS_REST_TOKEN, LOCAL_SCALE_TOKEN } from "./local-tokens";
+import { projectRoot } from "./project";
 
 export interface ScriptSettings {
   /** Where `npm run scale` sends PUT /workers: SCALE_URL, else the local cloud on API_PORT. */
@@ -28,7 +28,7 @@ export interface ScriptSettings {
   benchWindowSeconds: number;
   /**
    * CHROMIUM_PATH: the browser the e2e tests, smoke:local and the doctor drive; unset, the
-   * lookup of scripts/browser-lookup.ts searches the usual places.
+   * lookup of common/browser/browser-lookup.ts searches the usual places.
    */
   chromiumPath: string | undefined;
   /** STEP_SECONDS: how long each step of the docs screenshot run mines. */
@@ -80,12 +80,29 @@ export interface LocalStackSettings {
   redisMaxDeathsPerMinute: number;
 }
 
+/**
+ * ~/.cache/dockercoins (under XDG_CACHE_HOME when set): what every clone shares, outside the
+ * clone (LocalStack's virtualenv, cfn-lint's, Node 24 for CI).
+ */
+export function sharedCacheDir(env: Env = process.env): string {
+  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "dockercoins");
+}
+
+export interface CfnLintSettings {
+  /** CFN_LINT_PYTHON: the Python (3.9+) that makes cfn-lint's virtualenv; default python3. */
+  python: string;
+  cacheDir: string;
+}
+
+export function cfnLintSettings(env: Env = process.env): CfnLintSettings {
+  return { python: env.CFN_LINT_PYTHON || "python3", cacheDir: sharedCacheDir(env) };
+}
+
 export function localStackSettings(env: Env = process.env): LocalStackSettings {
-  const cacheRoot = env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache");
   return {
     mode: choiceSetting(env, "LOCALSTACK_MODE", LOCALSTACK_MODES),
     python: env.LOCALSTACK_PYTHON || undefined,
-    cacheDir: join(cacheRoot, "dockercoins"),
+    cacheDir: sharedCacheDir(env),
     stateDir:
       env.LOCALSTACK_STATE_DIR ||
       join(projectRoot, "node_modules", ".cache", "dockercoins-localstack"),

@@ -3,7 +3,7 @@
  * FileSystemView) and its system (platform.ts). The only I/O those modules need.
  */
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import type { FileSystemView } from "./browser-lookup";
+import type { FileSystemView } from "./browser/browser-lookup";
 import { detectPlatform, type Platform } from "./platform";
 
 export const hostFileSystem: FileSystemView = {

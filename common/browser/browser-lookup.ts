@@ -19,7 +19,7 @@
  * Pure, over a small view of the file system: unit-tested beside it with a fake one.
  */
 import { delimiter, join } from "node:path";
-import type { Env } from "../functions/shared/settings";
+import type { Env } from "../../functions/shared/settings";
 
 export interface FileSystemView {
   /** True when `path` is a regular file (or a link to one) that this user may execute. */

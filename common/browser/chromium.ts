@@ -7,11 +7,11 @@
  */
 import { homedir } from "node:os";
 import { type Browser, chromium } from "playwright-core";
-import type { Env } from "../functions/shared/settings";
+import type { Env } from "../../functions/shared/settings";
+import { scriptSettings } from "../command-environment";
+import { hostFileSystem, hostPlatform } from "../host-system";
+import { installCommand } from "../platform";
 import { browserNotFoundMessage, lookUpBrowser } from "./browser-lookup";
-import { scriptSettings } from "./environment";
-import { hostFileSystem, hostPlatform } from "./host";
-import { installCommand } from "./platform";
 
 export const CHROMIUM_ARGS = [
   "--headless",

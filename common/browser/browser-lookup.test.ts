@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { fakeFileSystem } from "../../tests/fixtures/fake-file-system";
 import {
   type BrowserLookup,
   browserNotFoundMessage,
@@ -7,7 +8,6 @@ import {
   lookUpBrowser,
   playwrightCache,
 } from "./browser-lookup";
-import { fakeFileSystem } from "./fake-file-system";
 
 const HOME = "/home/learner";
 
