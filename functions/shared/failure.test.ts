@@ -48,10 +48,21 @@ describe("summariseFailure", () => {
 describe("FailureStreak", () => {
   it("logs the first failure and the recovery of each streak, nothing in between", () => {
     const lines: string[] = [];
-    const streak = new FailureStreak({
-      first: (err) => lines.push(`first: ${(err as Error).message}`),
-      recovered: (n) => lines.push(`recovered after ${n}`),
-    });
+    const marks: unknown[] = [];
+    const streak = new FailureStreak(
+      {
+        first: (err, fields) => {
+          lines.push(`first: ${(err as Error).message}`);
+          marks.push(fields);
+        },
+        recovered: (n, fields) => {
+          lines.push(`recovered after ${n}`);
+          marks.push(fields);
+        },
+      },
+      "redis",
+      "i-1",
+    );
     streak.succeeded();
     for (let i = 1; i <= 5; i++) expect(streak.failed(new Error(`e${i}`))).toBe(i);
     expect(streak.inStreak).toBe(true);
@@ -60,5 +71,9 @@ describe("FailureStreak", () => {
     streak.failed(new Error("again"), (err) => lines.push(`worded: ${(err as Error).message}`));
     streak.failed(new Error("quiet"));
     expect(lines).toEqual(["first: e1", "recovered after 5", "worded: again"]);
+    expect(marks).toEqual([
+      { streak: { name: "redis", phase: "start" }, instance: "i-1" },
+      { streak: { name: "redis", phase: "end" }, instance: "i-1" },
+    ]);
   });
 });

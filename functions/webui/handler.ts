@@ -13,14 +13,16 @@ const config = loadWebuiConfig();
 const log = createLogger("webui");
 const redis = createRedis(config.redis);
 /** A Redis outage: one line when it starts, one when it ends, not one per dashboard poll. */
-const redisStreak = new FailureStreak({
-  first: (err) =>
-    log.warn("Redis unavailable for /json; answering 503 until it is back", {
-      err,
-      instance: instanceName,
-    }),
-  recovered: (failures) => log.info(`Redis answers /json again after ${failures} failed call(s)`),
-});
+const redisStreak = new FailureStreak(
+  {
+    first: (err, fields) =>
+      log.warn("Redis unavailable for /json; answering 503 until it is back", { err, ...fields }),
+    recovered: (failures, fields) =>
+      log.info(`Redis answers /json again after ${failures} failed call(s)`, fields),
+  },
+  "redis",
+  instanceName,
+);
 
 /** Latency is summarised over the last minute of the window: recent enough to act on. */
 const LATENCY_SECONDS = 60;

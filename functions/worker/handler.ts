@@ -50,11 +50,11 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       } else {
         // Part of the instance's outage streak: while Redis is down, every redelivered
         // ticket fails alike; the first failure says so, the recovery (a saved flush) ends it.
-        storeStreak.failed(err, () =>
+        storeStreak.failed(err, (_, fields) =>
           log.error("turn failed; SQS will redeliver the ticket (quiet until counts save again)", {
             err,
             receives,
-            instance: instanceName,
+            ...fields,
           }),
         );
       }

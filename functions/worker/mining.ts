@@ -68,10 +68,16 @@ export interface SliceResult {
  * `instance` names the function instance whose streak it is (each has its own).
  */
 export function storeFailureStreak(log: Logger, instance?: string): FailureStreak {
-  return new FailureStreak({
-    first: (err) => log.warn("saving counts failed; keeping them and retrying", { err, instance }),
-    recovered: (failures) => log.info("counts saved again after failures", { failures }),
-  });
+  return new FailureStreak(
+    {
+      first: (err, fields) =>
+        log.warn("saving counts failed; keeping them and retrying", { err, ...fields }),
+      recovered: (failures, fields) =>
+        log.info("counts saved again after failures", { failures, ...fields }),
+    },
+    "redis",
+    instance,
+  );
 }
 
 /**

@@ -11,14 +11,18 @@ export class ErrorStreak {
   private readonly streak: FailureStreak;
 
   constructor(log: (line: string) => void) {
-    this.streak = new FailureStreak({
-      first: (err) =>
-        log(
-          `${this.action} failed: ${describeError(err)}; retrying with backoff (quiet until it recovers)`,
-        ),
-      recovered: (failures) =>
-        log(`SQS reachable again after ${failures} failed attempt(s); polling resumed`),
-    });
+    this.streak = new FailureStreak(
+      {
+        first: (err) =>
+          log(
+            `${this.action} failed: ${describeError(err)}; retrying with backoff (quiet until it recovers)`,
+          ),
+        recovered: (failures) =>
+          log(`SQS reachable again after ${failures} failed attempt(s); polling resumed`),
+      },
+      "sqs",
+      undefined, // one poller per queue in the local cloud's own process
+    );
   }
 
   /** Returns the number of consecutive failures so far. */

@@ -46,6 +46,24 @@ describe("classify", () => {
   });
 });
 
+describe("classify: failure streaks", () => {
+  it("reads a streak line's mark and keeps it out of the text", () => {
+    const line = JSON.stringify({
+      level: "warn",
+      source: "worker",
+      msg: "saving counts failed",
+      err: { name: "Error", message: "Redis unreachable" },
+      streak: { name: "redis", phase: "start" },
+      instance: "worker-1",
+    });
+    expect(classify(line, "offline")).toEqual({
+      source: "worker",
+      text: 'WARN saving counts failed  err="Redis unreachable" instance=worker-1',
+      streak: { name: "redis", phase: "start", instance: "worker-1" },
+    });
+  });
+});
+
 describe("Palette", () => {
   it("pads names into a column and gives each source its own colour", () => {
     const palette = new Palette(true);

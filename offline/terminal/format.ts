@@ -3,6 +3,8 @@
  * the function or component that wrote it, padded and coloured, then the text. Pure; the
  * router (router.ts) does the I/O.
  */
+import type { StreakMark } from "./streaks";
+
 // Built from a string: an escape character written inside a regex literal trips the linter.
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
 // Distinct, readable on dark and light terminals; cycled in order of first appearance.
@@ -12,6 +14,8 @@ const PREFIX_WIDTH = 11;
 export interface Formatted {
   source: string;
   text: string;
+  /** A failure streak's start or end line (functions/shared/failure-streak.ts). */
+  streak?: StreakMark;
 }
 
 /** Lines serverless-offline prints per request, which the functions' own access logs replace. */
@@ -41,14 +45,23 @@ export function isOfflineNoise(text: string): boolean {
   return line === "" || OFFLINE_NOISE.some((pattern) => pattern.test(line));
 }
 
+function streakMark(streak: unknown, instance: unknown): StreakMark | undefined {
+  if (typeof streak !== "object" || streak === null) return undefined;
+  const { name, phase } = streak as Record<string, unknown>;
+  if (typeof name !== "string" || (phase !== "start" && phase !== "end")) return undefined;
+  return { name, phase, instance: typeof instance === "string" ? instance : undefined };
+}
+
 /** A function's structured log line (functions/shared/log.ts), or undefined if not one. */
 function structured(line: string): Formatted | undefined {
   if (!line.startsWith("{")) return undefined;
   try {
-    const { level, source, msg, ...fields } = JSON.parse(line) as Record<string, unknown>;
+    const { level, source, msg, streak, ...fields } = JSON.parse(line) as Record<string, unknown>;
     if (typeof source !== "string" || typeof msg !== "string") return undefined;
     const tag = level === "error" ? "ERROR " : level === "warn" ? "WARN " : "";
-    return { source, text: `${tag}${msg}${fieldText(fields)}` };
+    const formatted: Formatted = { source, text: `${tag}${msg}${fieldText(fields)}` };
+    const mark = streakMark(streak, fields.instance);
+    return mark ? { ...formatted, streak: mark } : formatted;
   } catch {
     return undefined;
   }

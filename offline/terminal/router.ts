@@ -1,4 +1,5 @@
 import { classify, Palette } from "./format";
+import { StreakFolding } from "./streaks";
 
 type Write = typeof process.stdout.write;
 
@@ -12,6 +13,7 @@ export class LogRouter {
   private readonly palette: Palette;
   private readonly originals: { out: Write; err: Write };
   private installed = false;
+  private readonly streaks = new StreakFolding();
 
   constructor(useColour: boolean) {
     this.palette = new Palette(useColour);
@@ -44,6 +46,7 @@ export class LogRouter {
 
   private emit(fallbackSource: string, rawLine: string, write: Write): void {
     const formatted = classify(rawLine, fallbackSource);
+    if (formatted?.streak && !this.streaks.admit(formatted.source, formatted.streak)) return;
     if (formatted) write(`${this.palette.prefix(formatted.source)} ${formatted.text}\n`);
   }
 
