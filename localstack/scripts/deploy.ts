@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 import { childEnvironment, localStackSettings } from "../../scripts/environment";
+import { describeFunctionsNode, functionsNode } from "./functions-node";
 import { runningTarget } from "./mode";
 import { run, say } from "./preflight";
 import { localS3, uploadSite } from "./site";
@@ -33,6 +34,10 @@ const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 /** How long the deploy waits to see the first hash counted (it only reports it). */
 const FIRST_HASH_WITHIN_MS = 60_000;
 const FIRST_HASH_POLL_MS = 250;
+/** How long the deploy looks for the functions' INIT_START lines (logs ship asynchronously). */
+const NODE_REPORT_WITHIN_MS = 10_000;
+/** The functions the workers' start has run by then. */
+const STARTED_FUNCTIONS = ["supervisor", "worker", "rng", "hasher", "webui"] as const;
 
 /** Host mode: functions are processes of this machine, so they reach all by loopback. */
 export function hostModeParams(bridgeUrl: string, endpoint: string): string[] {
@@ -106,12 +111,19 @@ export async function main(): Promise<void> {
       : `no hash counted within ${FIRST_HASH_WITHIN_MS / 1000} s: look at the worker's logs`,
   );
 
+  const node = await functionsNode(endpoint, STARTED_FUNCTIONS, NODE_REPORT_WITHIN_MS);
+  say(
+    node.lines.length === 0 && target.mode === "docker"
+      ? "functions run in LocalStack's Lambda containers (its image for the declared runtime)"
+      : `functions ran on: ${describeFunctionsNode(node)}`,
+  );
+
   say("deployed:");
   say(`  dashboard   ${websiteUrl(endpoint)}`);
   say(`              ${pathStyleSiteUrl(endpoint)}  (the same, without DNS)`);
   say(`  api         ${api}  (rng/32, hasher, json, workers)`);
   if (target.mode === "docker") {
-    say("the first calls start Lambda containers (the first run pulls the Node.js 22 image)");
+    say("the first calls start Lambda containers (the first run pulls the Node.js 24 image)");
   }
   say("next: npm run smoke:local");
 }

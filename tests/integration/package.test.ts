@@ -55,10 +55,10 @@ describe("serverless package", () => {
     },
   );
 
-  it("runs every function on nodejs22.x", () => {
+  it("runs every function on nodejs24.x", () => {
     const functions = ofType("AWS::Lambda::Function");
     expect(functions).toHaveLength(6);
-    for (const fn of functions) expect(fn.Properties.Runtime).toBe("nodejs22.x");
+    for (const fn of functions) expect(fn.Properties.Runtime).toBe("nodejs24.x");
   });
 
   it("declares a REST API with octet-stream as a binary media type", () => {

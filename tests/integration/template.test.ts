@@ -55,10 +55,10 @@ function variablesOf(p: Packaged, logicalId: string): Record<string, unknown> {
 }
 
 describe.each(["local", "prod"] as const)("serverless package --stage %s", (stage) => {
-  it("runs every function on nodejs22.x", () => {
+  it("runs every function on nodejs24.x", () => {
     const functions = functionsOf(stages[stage]);
     expect(functions.length).toBeGreaterThanOrEqual(5);
-    for (const [, fn] of functions) expect(fn.Properties.Runtime).toBe("nodejs22.x");
+    for (const [, fn] of functions) expect(fn.Properties.Runtime).toBe("nodejs24.x");
   });
 
   it("puts no loopback address in any function's environment", () => {

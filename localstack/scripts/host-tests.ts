@@ -1,0 +1,47 @@
+/**
+ * `npm run test:host-executor`: the host executor's pytest suite (localstack/host/tests) in
+ * LocalStack's cached virtualenv (created first if needed, as `localstack:up` does: the tests
+ * import LocalStack's classes, and pytest is one of its pins, requirements-test.txt). The
+ * runtime is bundled as for `up`; the tests run it with this node. Starts no LocalStack.
+ * Extra arguments go to pytest (`npm run test:host-executor -- -k timeout`).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { localStackSettings } from "../../scripts/environment";
+import { bundleRuntime } from "./host/lifecycle";
+import { findPython } from "./host/python";
+import { ensureVirtualenv, venvPython } from "./host/virtualenv";
+import { run, say } from "./preflight";
+import { projectRoot } from "./stack";
+
+const HOST_PACKAGE_DIR = join(projectRoot, "localstack", "host");
+
+export async function main(args: string[] = []): Promise<void> {
+  const settings = localStackSettings();
+  const python = await findPython(settings.python);
+  const { venv } = await ensureVirtualenv(python, settings.cacheDir);
+  const work = mkdtempSync(join(tmpdir(), "dockercoins-host-tests-"));
+  try {
+    const runtimeJs = bundleRuntime(work);
+    say(`pytest in ${venv} (Python ${python.version}), runtime ${runtimeJs}`);
+    await run(
+      venvPython(venv),
+      // No cache folder in the source tree; pytest exits 5 when it collects nothing, and
+      // run() fails on any non-zero exit, so an empty suite fails.
+      ["-m", "pytest", "-p", "no:cacheprovider", "tests", ...args.filter((a) => a !== "--")],
+      {
+        cwd: HOST_PACKAGE_DIR,
+        env: {
+          ...process.env,
+          PYTHONPATH: join(HOST_PACKAGE_DIR, "src"),
+          PYTHONDONTWRITEBYTECODE: "1",
+          HOST_TESTS_RUNTIME_JS: runtimeJs,
+          HOST_TESTS_NODE: process.execPath,
+        },
+      },
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
