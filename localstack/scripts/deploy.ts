@@ -22,6 +22,7 @@ import {
   STAGE,
   websiteUrl,
 } from "./stack";
+import { applyStackFixes } from "./stack-fixes";
 
 export const serverlessBin = join(
   projectRoot,
@@ -73,6 +74,14 @@ export async function main(): Promise<void> {
     env: serverlessEnvironment(endpoint),
   });
   say(`deployed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // LocalStack's CloudFormation drops reserved concurrency and (4.13.1) an update deletes the
+  // live stage: checked and fixed through the AWS API (stack-fixes.ts).
+  const fixed = await applyStackFixes(endpoint);
+  say(
+    fixed.length === 0
+      ? "reserved concurrency and the API stage are as the template says (nothing to fix)"
+      : `fixed through the AWS API: ${fixed.join("; ")}`,
+  );
 
   say("building the dashboard (npm run build:site)");
   await run(npm, ["run", "build:site"], { cwd: projectRoot });
