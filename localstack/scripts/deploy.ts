@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { childEnvironment, localStackSettings } from "../../scripts/environment";
 import { describeFunctionsNode, functionsNode } from "./functions-node";
 import { runningTarget } from "./mode";
-import { run, say } from "./preflight";
+import { CommandFailedError, run, say } from "./preflight";
 import { localS3, uploadSite } from "./site";
 import { checkHashesRise, readHashes, SmokeCheckError } from "./smoke-checks";
 import {
@@ -59,7 +59,18 @@ export function serverlessEnvironment(endpoint: string): NodeJS.ProcessEnv {
   });
 }
 
-export async function main(): Promise<void> {
+/** What `npm run deploy:local -- <flags>` passes on to `serverless deploy`: `--force` deploys
+ * (an update of every resource, a new API deployment) even when nothing changed. */
+const SERVERLESS_FLAGS = ["--force"];
+
+export async function main(args: string[] = []): Promise<void> {
+  const flags = args.filter((a) => a !== "--");
+  const unknown = flags.filter((a) => !SERVERLESS_FLAGS.includes(a));
+  if (unknown.length > 0) {
+    throw new CommandFailedError(
+      `deploy:local takes only ${SERVERLESS_FLAGS.join(", ")}, not ${unknown.join(" ")}`,
+    );
+  }
   say("checking for a healthy LocalStack");
   const target = await runningTarget(localStackSettings(), localStackEndpoint());
   const { endpoint } = target;
@@ -69,7 +80,7 @@ export async function main(): Promise<void> {
   const started = Date.now();
   const params =
     target.mode === "host" ? hostModeParams(target.state.bridge.url, target.state.endpoint) : [];
-  await run(process.execPath, [serverlessBin, "deploy", "--stage", STAGE, ...params], {
+  await run(process.execPath, [serverlessBin, "deploy", "--stage", STAGE, ...params, ...flags], {
     cwd: projectRoot,
     env: serverlessEnvironment(endpoint),
   });

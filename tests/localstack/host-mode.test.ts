@@ -161,7 +161,12 @@ describe("the local stage on LocalStack in host mode", () => {
   });
 
   it("server-side patches off: an update deploy loses the live stage, deploy:local restores it, smoke:local passes", async () => {
-    const update = await run("deploy", 180_000, "deploy-update-patches-off.log");
+    // --force: serverless skips a deploy with no changes; this one must update the stack.
+    const update = await runLocalStackScript("deploy", env, {
+      timeoutMs: 180_000,
+      log: "deploy-update-patches-off.log",
+      args: ["--force"],
+    });
     expect(update.code, update.output).toBe(0);
     expect(update.output).toMatch(
       /stage local was gone \(deleted with the previous deployment\); created again on deployment \w+/,

@@ -117,12 +117,12 @@ def node_for(runtime: str | None = None) -> NodeChoice:
                     "npm install --prefix %s/node%s-<version> node@%s",
                     major, major, cache, major, runtime, choice.version, choice.path,
                     cache, major, major,
-                )  # fmt: skip
+                )
             else:
                 LOG.info(
                     "host executor: %s functions run on node %s (%s, from %s)",
                     runtime or "nodejs", choice.version, choice.path, choice.source,
-                )  # fmt: skip
+                )
         return _CHOSEN[major]
 
 

@@ -117,7 +117,7 @@ def apply_patches(
         LOG.warning(
             "host executor patches: written for LocalStack %s, this is %s: none applied (%s)",
             LOCALSTACK_VERSION, version, ", ".join(p.name for p in wanted),
-        )  # fmt: skip
+        )
         return []
     resolved: list[tuple[HostPatch, list]] = []
     missing: list[str] = []
@@ -240,6 +240,8 @@ def _no_lambda_invocation_metrics(_host: HostSettings, _invocation, _error) -> l
 
 
 _LAMBDA = "localstack.services.lambda_"
+_CFN_FUNCTION = f"{_LAMBDA}.resource_providers.aws_lambda_function"
+_SQS_POLLER = f"{_LAMBDA}.event_source_mapping.pollers.sqs_poller"
 PATCHES: tuple[HostPatch, ...] = (
     HostPatch(
         "GetStages honours deploymentId",
@@ -256,23 +258,25 @@ PATCHES: tuple[HostPatch, ...] = (
     HostPatch(
         "AWS::Lambda::Function ReservedConcurrentExecutions",
         (
-            Target(f"{_LAMBDA}.resource_providers.aws_lambda_function", "LambdaFunctionProvider.create", ("request",)),
-            Target(f"{_LAMBDA}.resource_providers.aws_lambda_function", "LambdaFunctionProvider.update", ("request",)),
-            Target("localstack.services.cloudformation.resource_provider", "OperationStatus.SUCCESS"),
+            Target(_CFN_FUNCTION, "LambdaFunctionProvider.create", ("request",)),
+            Target(_CFN_FUNCTION, "LambdaFunctionProvider.update", ("request",)),
+            Target(
+                "localstack.services.cloudformation.resource_provider", "OperationStatus.SUCCESS"
+            ),
         ),
         _cfn_reserved_concurrency,
         lambda host: host.patches,
-    ),  # fmt: skip
+    ),
     HostPatch(
         "SQS event source mappings run batches concurrently",
         (
-            Target(f"{_LAMBDA}.event_source_mapping.pollers.sqs_poller", "SqsPoller.handle_messages", ("messages",)),
-            Target(f"{_LAMBDA}.event_source_mapping.pollers.sqs_poller", "SqsPoller.close"),
-            Target(f"{_LAMBDA}.event_source_mapping.pollers.sqs_poller", "SqsPoller.is_fifo_queue"),
+            Target(_SQS_POLLER, "SqsPoller.handle_messages", ("messages",)),
+            Target(_SQS_POLLER, "SqsPoller.close"),
+            Target(_SQS_POLLER, "SqsPoller.is_fifo_queue"),
         ),
         _sqs_esm_concurrency,
         lambda host: host.sqs_esm_concurrency > 1,
-    ),  # fmt: skip
+    ),
     HostPatch(
         "no CloudWatch metrics per Lambda invocation",
         (
