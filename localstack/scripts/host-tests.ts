@@ -12,10 +12,25 @@ import { localStackSettings } from "../../scripts/environment";
 import { bundleRuntime } from "./host/lifecycle";
 import { findPython } from "./host/python";
 import { ensureVirtualenv, venvPython } from "./host/virtualenv";
-import { run, say } from "./preflight";
+import { CommandFailedError, run, say } from "./preflight";
 import { projectRoot } from "./stack";
 
 const HOST_PACKAGE_DIR = join(projectRoot, "localstack", "host");
+/** pytest's exit status when it collected no test: an empty suite must fail, and does. */
+const PYTEST_NO_TESTS = 5;
+
+async function runPytest(...args: Parameters<typeof run>): Promise<void> {
+  try {
+    await run(...args);
+  } catch (err) {
+    const status = /\((\d+)\)$/.exec((err as Error).message)?.[1];
+    throw new CommandFailedError(
+      Number(status) === PYTEST_NO_TESTS
+        ? "pytest collected no test (exit 5)"
+        : `pytest failed (exit ${status ?? "?"}): see its report above`,
+    );
+  }
+}
 
 export async function main(args: string[] = []): Promise<void> {
   const settings = localStackSettings();
@@ -25,10 +40,9 @@ export async function main(args: string[] = []): Promise<void> {
   try {
     const runtimeJs = bundleRuntime(work);
     say(`pytest in ${venv} (Python ${python.version}), runtime ${runtimeJs}`);
-    await run(
+    await runPytest(
       venvPython(venv),
-      // No cache folder in the source tree; pytest exits 5 when it collects nothing, and
-      // run() fails on any non-zero exit, so an empty suite fails.
+      // No cache folder in the source tree.
       ["-m", "pytest", "-p", "no:cacheprovider", "tests", ...args.filter((a) => a !== "--")],
       {
         cwd: HOST_PACKAGE_DIR,
