@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// The AWS SDK warns on Node 20 that its 2027 releases need Node 22; Lambda runs 22 already.
+// The AWS SDK warns on Node 20 that its 2027 releases need Node 22; Lambda runs 24 already.
 const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
 
 // Unit tests sit beside the code they test. Integration tests start real components
@@ -14,9 +14,12 @@ export default defineConfig({
           name: "unit",
           include: [
             "functions/**/*.test.ts",
+            "common/**/*.test.ts",
             "offline/**/*.test.ts",
             "bench/**/*.test.ts",
+            "scripts/**/*.test.ts",
             "localstack/**/*.test.ts",
+            "scripts/**/*.test.ts",
           ],
           environment: "node",
           env,

@@ -1,4 +1,4 @@
-import { eventually, type LocalCloud } from "../offline/launcher";
+import { eventually, type LocalCloud } from "../tests/support/launcher";
 
 /** The scale token the benchmarks start their local clouds with. */
 export const BENCH_SCALE_TOKEN = "bench-scale-token-0123456789";

@@ -5,9 +5,10 @@
  * the whole local cloud: its process tree (serverless, redis-server and its watchdog), read
  * from /proc; the benchmark's own process is not counted.
  */
+
+import { treeUsage } from "../common/process-stats";
 import { LOCAL_CLOUD_STATS_PATH, type localCloudStats } from "../offline/dashboard/server";
-import type { LocalCloud } from "../offline/launcher";
-import { treeUsage } from "../offline/process-stats";
+import type { LocalCloud } from "../tests/support/launcher";
 import { readJson, scaleAndWait, sleep } from "./cloud";
 import { round } from "./load";
 

@@ -17,9 +17,9 @@
 import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { type LocalCloud, startLocalCloud } from "../offline/launcher";
-import { projectRoot } from "../offline/project";
+import { projectRoot } from "../common/project";
 import { functionBundleDir } from "../offline/serverless/function-bundles";
+import { type LocalCloud, startLocalCloud } from "../tests/support/launcher";
 import { BENCH_SCALE_TOKEN, scaleAndWait, sleep } from "./cloud";
 import { evaluateGoals, printGoals } from "./goals";
 import { type LoadResult, type LoadSpec, medianOf } from "./load";

@@ -8,9 +8,9 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type LocalCloud, startLocalCloud } from "../offline/launcher";
-import { projectRoot } from "../offline/project";
-import { scriptSettings } from "../scripts/environment";
+import { scriptSettings } from "../common/command-environment";
+import { projectRoot } from "../common/project";
+import { type LocalCloud, startLocalCloud } from "../tests/support/launcher";
 import { BENCH_SCALE_TOKEN, readJson, scaleAndWait, sleep } from "./cloud";
 
 const SETTLE_MS = 4_000;

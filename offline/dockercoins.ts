@@ -10,10 +10,10 @@
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "@upstash/redis";
+import { buildSite } from "../common/site-build";
 import { createRedis } from "../functions/shared/redis";
 import { activeReplicaCount, clearHalt, haltReplicas } from "../functions/shared/replicas/replicas";
 import { startDashboardServer } from "./dashboard/server";
-import { buildSite } from "./dashboard/site-build";
 import type { InvokeOutcome } from "./serverless/function-runner";
 
 /** How long Ctrl-C waits for replicas to flush their last counts and release their leases. */

@@ -35,7 +35,7 @@ export function localCloudEnvironment(
 
 /**
  * The AWS SDK warns, once per process and worker thread, that its 2027 releases need Node 22.
- * Lambda runs Node 22; locally the warning is noise on every start (and copied to functions).
+ * Lambda runs Node 24; locally the warning is noise on every start (and copied to functions).
  */
 export function silenceSdkNodeVersionWarning(): void {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";

@@ -1,11 +1,12 @@
-import { join } from "node:path";
+import { localCloudRedisDir } from "../common/redis/port-holder";
+import { startRedisServer } from "../common/redis/server";
+import { startBridge } from "../common/upstash-bridge/server";
 import { DockerCoinsLocal } from "./dockercoins";
 import {
   exposeToSharedPackages,
   localCloudEnvironment,
   silenceSdkNodeVersionWarning,
 } from "./environment";
-import { startRedisServer } from "./redis/server";
 import { bundleFunctions, type EsbuildSettings } from "./serverless/function-bundles";
 import type { FunctionRunner } from "./serverless/function-runner";
 import {
@@ -15,10 +16,12 @@ import {
   sharedAwsSettings,
 } from "./serverless/function-specs";
 import {
+  checkedServerlessOffline,
   type PluginUtils,
   preloadOffline,
   quietRequestNotices,
   runFunctionsInHost,
+  type ServerlessOffline,
 } from "./serverless/offline-internals";
 import {
   type FunctionDefinition,
@@ -35,7 +38,6 @@ import {
 } from "./sqs/emulator";
 import { startQueuePoller } from "./sqs/poller";
 import { LogRouter } from "./terminal/router";
-import { startBridge } from "./upstash-bridge/server";
 
 // The parts of the serverless instance this plugin touches (osls 3 has no type definitions).
 interface Serverless {
@@ -72,6 +74,7 @@ export class LocalCloudPlugin {
   private startedAt = 0;
   private queues = new Map<string, Queue>();
   private sqs: SqsEmulator | undefined;
+  private offline!: ServerlessOffline;
 
   constructor(
     private readonly serverless: Serverless,
@@ -84,7 +87,7 @@ export class LocalCloudPlugin {
       "before:offline:start:end": () => this.shutdown(),
       // Stages that leave this machine (local, AWS) fail here, not at run time in a container.
       "before:package:initialize": async () =>
-        (await import("./serverless/deploy-checks")).checkDeployStage(this.serverless),
+        (await import("./packaging/deploy-checks")).checkDeployStage(this.serverless),
     };
   }
 
@@ -106,6 +109,8 @@ export class LocalCloudPlugin {
   private async startInfrastructure(): Promise<void> {
     // From the process start, so the figure includes bundling the functions.
     this.startedAt = Date.now() - process.uptime() * 1000;
+    // First of all: on a serverless-offline release it was not written for, nothing starts.
+    this.offline = checkedServerlessOffline(this.serverless.serviceDir);
     this.router.install();
     // Until serverless-offline listens for Ctrl-C (once ready), a signal stops what we started.
     process.once("SIGINT", this.abortStart);
@@ -121,7 +126,7 @@ export class LocalCloudPlugin {
     // and SQS start.
     const bundling = this.bundleFunctions();
     bundling.catch(() => undefined); // awaited below; a failure is reported there
-    const preloading = preloadOffline();
+    const preloading = preloadOffline(this.offline);
     preloading.catch(() => undefined); // serverless-offline imports them again, failing loudly
 
     const redisLog = this.router.channel("redis");
@@ -133,7 +138,7 @@ export class LocalCloudPlugin {
         port: s.redisPort,
         log: redisLog,
         // Marks it as this project's: a later start takes the port back from a leftover.
-        ownerDir: join(this.serverless.serviceDir, "node_modules", ".cache", "dockercoins-redis"),
+        ownerDir: localCloudRedisDir(this.serverless.serviceDir),
       });
       this.running.push({ name: "redis", stop: redis.stop });
       redisUrl = redis.url;
@@ -160,7 +165,7 @@ export class LocalCloudPlugin {
     this.running.push({ name: "function bundles", stop: bundles.close });
     await this.runFunctions(bundles.dir);
     await preloading.catch(() => undefined);
-    await quietRequestNotices(this.utils);
+    await quietRequestNotices(this.offline, this.utils);
   }
 
   /** Gives the functions what AWS would: resolved queue references, an SQS endpoint, credentials. */
@@ -199,7 +204,8 @@ export class LocalCloudPlugin {
   private async runFunctions(codeDir: string): Promise<void> {
     const specs = functionSpecs(this.serverless.service, this.environment.awsVariables);
     exposeToSharedPackages(sharedAwsSettings(specs));
-    this.runner = await runFunctionsInHost(specs, codeDir, this.router.channel("functions"));
+    const log = this.router.channel("functions");
+    this.runner = await runFunctionsInHost(this.offline, specs, codeDir, log);
     const runner = this.runner;
     this.running.push({ name: "function host", stop: () => runner.close() });
     const limits = [...specs.values()]

@@ -5,7 +5,7 @@
  */
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { buildSite } from "../offline/dashboard/site-build";
+import { buildSite } from "../common/site-build";
 
 export async function main(): Promise<void> {
   // npm runs scripts from the project folder.

@@ -29,6 +29,43 @@ export function intSetting(env: Env, name: string, range: IntRange): number {
   return value;
 }
 
+/** A TCP port setting (1-65535); a missing one takes its default. */
+export function portSetting(env: Env, name: string, fallback: number): number {
+  const raw = present(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > 65_535) {
+    throw new ConfigError(`${name} must be a TCP port (1-65535), got "${raw}"`);
+  }
+  return value;
+}
+
+/** A number setting above 0 (fractions allowed); a missing one takes its default. */
+export function positiveNumberSetting(env: Env, name: string, fallback: number): number {
+  const raw = present(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new ConfigError(`${name} must be a positive number, got "${raw}"`);
+  }
+  return value;
+}
+
+/** One of a fixed list of words; a missing one takes the first. */
+export function choiceSetting<const T extends string>(
+  env: Env,
+  name: string,
+  choices: readonly [T, ...T[]],
+): T {
+  const raw = present(env, name);
+  if (raw === undefined) return choices[0];
+  const choice = choices.find((c) => c === raw);
+  if (choice === undefined) {
+    throw new ConfigError(`${name} must be one of ${choices.join(", ")}, got "${raw}"`);
+  }
+  return choice;
+}
+
 /** An http(s) URL setting, returned without a trailing slash. */
 export function urlSetting(env: Env, name: string): string {
   const raw = present(env, name);

@@ -6,7 +6,7 @@
  * changes is in the stage's parameters (hostModeParams), not in the functions.
  */
 import { join } from "node:path";
-import { childEnvironment, localStackSettings } from "../../scripts/environment";
+import { childEnvironment, localStackSettings } from "../../common/command-environment";
 import { describeFunctionsNode, functionsNode } from "./functions-node";
 import { runningTarget } from "./mode";
 import { CommandFailedError, run, say } from "./preflight";

@@ -4,9 +4,11 @@
  * files. Docker: the containers, the network and LocalStack's volume. Deployed stacks do not
  * survive either way (no persistence). Nothing running is not an error.
  */
-import { localStackSettings } from "../../scripts/environment";
+
+import { localStackSettings } from "../../common/command-environment";
+import { DockerUnavailableError, requireDocker } from "../../common/docker";
 import { stopHostMode } from "./host/lifecycle";
-import { DockerUnavailableError, requireCompose, requireDocker, run, say } from "./preflight";
+import { requireCompose, run, say } from "./preflight";
 import { composeDir, composeFiles } from "./stack";
 
 export async function main(): Promise<void> {

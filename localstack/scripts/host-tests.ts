@@ -8,9 +8,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { localStackSettings } from "../../scripts/environment";
+import { localStackSettings } from "../../common/command-environment";
+import { findPython } from "../../common/python";
 import { bundleRuntime } from "./host/lifecycle";
-import { findPython } from "./host/python";
 import { ensureVirtualenv, venvPython } from "./host/virtualenv";
 import { CommandFailedError, run, say } from "./preflight";
 import { projectRoot } from "./stack";

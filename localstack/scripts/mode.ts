@@ -5,14 +5,11 @@
  * mode this clone started (its state file), else LocalStack in Docker. With neither, they
  * fail within seconds, naming what is missing.
  */
-import type { LocalStackSettings } from "../../scripts/environment";
+
+import type { LocalStackSettings } from "../../common/command-environment";
+import { DockerUnavailableError, requireDocker } from "../../common/docker";
 import { type HostState, missingParts, readState, statePaths } from "./host/state";
-import {
-  DockerUnavailableError,
-  LocalStackNotHealthyError,
-  requireDocker,
-  requireLocalStack,
-} from "./preflight";
+import { LocalStackNotHealthyError, requireLocalStack } from "./preflight";
 
 export type Target =
   | { mode: "docker"; endpoint: string; version: string }

@@ -6,24 +6,14 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
-import { childEnvironment } from "../../scripts/environment";
+import { childEnvironment } from "../../common/command-environment";
+import { DockerUnavailableError } from "../../common/docker";
 import { REQUIRED_SERVICES } from "./stack";
 
-const DOCKER_TIMEOUT_MS = 5_000;
+const COMPOSE_TIMEOUT_MS = 5_000;
 const HEALTH_TIMEOUT_MS = 3_000;
 /** States of a LocalStack service that mean "usable" (others: "error", "disabled", …). */
 const USABLE = new Set(["available", "running"]);
-
-export class DockerUnavailableError extends Error {
-  override readonly name = "DockerUnavailableError";
-  constructor(
-    message: string,
-    /** Why, in a few words ("the docker CLI is not on PATH"). */
-    readonly reason: string,
-  ) {
-    super(message);
-  }
-}
 
 export class LocalStackNotHealthyError extends Error {
   override readonly name = "LocalStackNotHealthyError";
@@ -38,39 +28,10 @@ export function say(message: string): void {
   console.log(`[localstack] ${message}`);
 }
 
-/** Resolves when a Docker engine answers; otherwise says why not and what to do. */
-export async function requireDocker(docker = "docker"): Promise<string> {
-  try {
-    const { stdout } = await promisify(execFile)(
-      docker,
-      ["version", "--format", "{{.Server.Version}}"],
-      { timeout: DOCKER_TIMEOUT_MS },
-    );
-    return stdout.trim();
-  } catch (err) {
-    const reason = dockerFailure(err);
-    throw new DockerUnavailableError(
-      `Docker is not available (${reason}). LocalStack in Docker starts each Lambda ` +
-        "in a container, so that mode needs a Docker engine; without one, `npm run localstack:up` " +
-        "runs LocalStack natively (host mode; LOCALSTACK_MODE=docker forbids that). " +
-        "See localstack/README.md.",
-      reason,
-    );
-  }
-}
-
-function dockerFailure(err: unknown): string {
-  const e = err as NodeJS.ErrnoException & { stderr?: string; killed?: boolean };
-  if (e.code === "ENOENT") return "the docker CLI is not on PATH";
-  if (e.killed) return `docker did not answer in ${DOCKER_TIMEOUT_MS / 1000} s`;
-  // e.g. "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the …"
-  return e.stderr?.trim().split("\n")[0] || e.message;
-}
-
 /** `docker compose` (v2) is a plugin of the CLI; `up --wait` needs it. */
 export async function requireCompose(docker = "docker"): Promise<void> {
   try {
-    await promisify(execFile)(docker, ["compose", "version"], { timeout: DOCKER_TIMEOUT_MS });
+    await promisify(execFile)(docker, ["compose", "version"], { timeout: COMPOSE_TIMEOUT_MS });
   } catch {
     throw new DockerUnavailableError(
       "Docker Compose v2 (`docker compose`) is not installed: install the compose plugin " +

@@ -9,7 +9,7 @@
  */
 import { spawn } from "node:child_process";
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
-import { localStackSettings } from "../../scripts/environment";
+import { localStackSettings } from "../../common/command-environment";
 import { serverlessBin, serverlessEnvironment } from "./deploy";
 import { runningTarget } from "./mode";
 import { CommandFailedError, say } from "./preflight";

@@ -5,7 +5,7 @@
  * Chromium maps it to the endpoint's address itself (--host-resolver-rules), so the page is
  * loaded from the same origin a user opens.
  */
-import { launchChromium } from "../../scripts/chromium";
+import { launchChromium } from "../../common/browser/chromium";
 import { SmokeCheckError } from "./smoke-checks";
 
 export interface BrowserCheck {

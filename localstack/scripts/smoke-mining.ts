@@ -5,7 +5,7 @@
  * 0.3 s at best (three 0.1 s waits: the worker's, rng's, hasher's): 3.33 hashes/s.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { requestScale } from "../../scripts/scale";
+import { requestScale } from "../../common/scale-client";
 import { type JsonStats, readStats, SmokeCheckError } from "./smoke-checks";
 
 /** The original's rate for one worker: one loop of three 0.1 s waits. */

@@ -8,8 +8,8 @@
  * slow checks (the DLQ, the schedule) run alongside the others. It leaves the replica count
  * as it found it, and exits non-zero at the first failure, naming it.
  */
-import { localStackSettings, scriptSettings } from "../../scripts/environment";
-import { requestScale } from "../../scripts/scale";
+import { localStackSettings, scriptSettings } from "../../common/command-environment";
+import { requestScale } from "../../common/scale-client";
 import { describeFunctionsNode, functionsNode } from "./functions-node";
 import { runningTarget } from "./mode";
 import { say } from "./preflight";

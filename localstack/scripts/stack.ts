@@ -5,12 +5,8 @@
  */
 import { join } from "node:path";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { projectRoot } from "../../offline/project";
-import {
-  DEFAULT_REDIS_REST_TOKEN,
-  type ScriptSettings,
-  scriptSettings,
-} from "../../scripts/environment";
+import { type ScriptSettings, scriptSettings } from "../../common/command-environment";
+import { projectRoot } from "../../common/project";
 
 export { projectRoot };
 export const composeDir = join(projectRoot, "localstack");
@@ -37,7 +33,6 @@ export const DOCKER_NETWORK = "dockercoins";
 export const SRH_URL_IN_NETWORK = "http://srh:80";
 export const API_BASE_IN_NETWORK = `http://localstack:4566/_aws/execute-api/${REST_API_ID}/${STAGE}`;
 /** SRH's token when SRH_TOKEN is not set, in compose and in serverless.yml alike. */
-export const DEFAULT_SRH_TOKEN = DEFAULT_REDIS_REST_TOKEN;
 /** LocalStack services the stack needs; the health check waits for each of them. */
 export const REQUIRED_SERVICES = [
   "cloudformation",

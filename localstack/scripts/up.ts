@@ -5,7 +5,7 @@
  * host mode, LocalStack natively with the functions as host processes (host/lifecycle.ts).
  * It says which mode it chose and why.
  */
-import { localStackSettings } from "../../scripts/environment";
+import { localStackSettings } from "../../common/command-environment";
 import { startHostMode } from "./host/lifecycle";
 import { chooseMode } from "./mode";
 import { requireCompose, requireLocalStack, run, say } from "./preflight";

@@ -10,7 +10,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
-import { activeResources } from "../process-stats";
+import { activeResources } from "../../common/process-stats";
 import { ResponseCache } from "./response-cache";
 
 const CONTENT_TYPES: Record<string, string> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { projectRoot } from "../project";
+import { projectRoot } from "../../common/project";
 import { FunctionSourceError, handlerSource, isFunctionSource } from "./function-bundles";
 
 describe("function bundles", () => {

@@ -78,6 +78,7 @@ export async function bundleFunctions(options: {
       bundle: true,
       platform: "node",
       format: "cjs",
+      // Bundles run on this machine's Node (20 or newer), not Lambda's 24: see serverless.yml.
       target: esbuild.target ?? "node20",
       minify: esbuild.minify ?? false,
       external: esbuild.exclude ?? [],

@@ -1,6 +1,6 @@
 /**
  * How the local cloud runs the functions for serverless-offline 13: all instances in one
- * function host thread (function-host.ts), one module scope per instance, instead of a worker
+ * function host thread (host-thread.ts), one module scope per instance, instead of a worker
  * thread per instance.
  *
  * Why: serverless-offline 13's worker-thread runner costs a V8 isolate per instance (the
@@ -25,7 +25,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { Semaphore, ThrottledError } from "./concurrency";
-import { FunctionHost, HostedFunctionError, LambdaTimeoutError } from "./host-client";
+import { HostClient, HostedFunctionError, LambdaTimeoutError } from "./host-client";
 import type { HostedFunction, HostStats } from "./host-protocol";
 
 /** What the runner needs to know of one function (read from the service definition). */
@@ -86,7 +86,7 @@ export function installFunctionRunner(
   log: (line: string) => void,
 ): FunctionRunner {
   const states = new WeakMap<object, InstanceState>();
-  const host = new FunctionHost([...functions.values()], codeDir, log);
+  const host = new HostClient([...functions.values()], codeDir, log);
   let instances = 0;
   const newInstance = () => `i${++instances}`;
   const coldStarts = new Map<string, number>();

@@ -16,7 +16,7 @@ import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { compileFunction } from "node:vm";
 
-import type { Handler } from "../lambda/call-handler";
+import type { Handler } from "../../common/lambda/call-handler";
 
 /** The handler bundle could not be loaded, or does not export the named function. */
 export class HandlerLoadError extends Error {

@@ -1,5 +1,5 @@
 /**
- * The main thread's side of the function host (function-host.ts): starts the thread, sends
+ * The main thread's side of the function host (host-thread.ts): starts the thread, sends
  * it invocations, matches answers to them, and replaces the thread when a handler has
  * blocked it. A handler that never yields (a synchronous endless loop) would otherwise stop
  * every function: after an invocation times out, the host must answer a ping within
@@ -9,7 +9,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { projectRoot } from "../project";
+import { projectRoot } from "../../common/project";
 import type { FromHost, HostedFunction, HostStats, SerializedError, ToHost } from "./host-protocol";
 
 /** How long the host thread has to show it is not blocked, once an invocation timed out. */
@@ -49,7 +49,7 @@ export class HostRestartedError extends Error {
 
 /** The TypeScript runner, which bundles the host's entry (a worker needs a JavaScript file). */
 const { bundleTypeScript } = createRequire(__filename)(
-  join(projectRoot, "scripts", "run-ts.cjs"),
+  join(projectRoot, "common", "run-ts.cjs"),
 ) as {
   bundleTypeScript: (entry: string) => string;
 };
@@ -61,7 +61,7 @@ type Pending = {
   timer: NodeJS.Timeout;
 };
 
-export class FunctionHost {
+export class HostClient {
   private worker: Worker;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -77,7 +77,7 @@ export class FunctionHost {
   }
 
   private spawn(): Worker {
-    const entry = bundleTypeScript(join(projectRoot, "offline", "serverless", "function-host.ts"));
+    const entry = bundleTypeScript(join(projectRoot, "offline", "serverless", "host-thread.ts"));
     const worker = new Worker(entry, {
       stdout: false,
       stderr: false,

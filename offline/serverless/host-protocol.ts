@@ -1,6 +1,6 @@
 /**
  * The messages between the local cloud's main thread (host-client.ts) and the function host
- * thread (function-host.ts). One port, requests matched to answers by id: no channel per
+ * thread (host-thread.ts). One port, requests matched to answers by id: no channel per
  * invocation.
  */
 

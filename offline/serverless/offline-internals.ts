@@ -1,9 +1,13 @@
 /**
- * The two places where the local cloud reaches into serverless-offline 13 (pinned in
- * package.json): its LambdaFunction class, whose instances the local runner takes over, and
- * its log utilities, to drop per-request notices. Both modules are ESM, cached by URL, so importing
- * them by file URL gives the very instances serverless-offline uses.
+ * The places where the local cloud reaches into serverless-offline (the one release
+ * offline-version.ts names, pinned in package.json): its LambdaFunction class, whose instances
+ * the local runner takes over, and its log utilities, to drop per-request notices. Both
+ * modules are ESM, cached by URL, so importing them by file URL gives the very instances
+ * serverless-offline uses. tests/integration/offline-contract.test.ts checks, on the installed
+ * package, every member used here and by serverless-offline's own callers.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isOfflineNoise } from "../terminal/format";
@@ -13,6 +17,7 @@ import {
   installFunctionRunner,
   type LambdaFunctionSurface,
 } from "./function-runner";
+import { checkOfflineVersion } from "./offline-version";
 
 type LogMethod = (...args: unknown[]) => void;
 /** What serverless hands every plugin, and serverless-offline keeps for its logging. */
@@ -21,8 +26,54 @@ export interface PluginUtils {
   progress: unknown;
 }
 
-function offlineModule(...path: string[]): string {
-  return pathToFileURL(join(dirname(require.resolve("serverless-offline")), ...path)).href;
+const PACKAGE_NAME = "serverless-offline";
+
+/** The serverless-offline package that serverless loads for a service. */
+export interface ServerlessOffline {
+  /** Its folder (the one holding its package.json). */
+  dir: string;
+  version: string;
+  /** The file URL of one of its modules, by path under its `src/`. */
+  moduleUrl(...path: string[]): string;
+}
+
+/**
+ * Finds serverless-offline as serverless finds a service's plugins (resolved from the service's
+ * folder) and reads its version from its package.json, which its `exports` do not list.
+ */
+export function locateServerlessOffline(serviceDir: string): ServerlessOffline {
+  const entry = createRequire(join(serviceDir, "require-resolver")).resolve(PACKAGE_NAME);
+  let dir = dirname(entry);
+  for (;;) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest)) {
+      const { name, version } = JSON.parse(readFileSync(manifest, "utf8")) as {
+        name?: string;
+        version?: string;
+      };
+      if (name === PACKAGE_NAME) {
+        const root = dir;
+        return {
+          dir: root,
+          version: String(version),
+          moduleUrl: (...path) => pathToFileURL(join(root, "src", ...path)).href,
+        };
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no package.json of ${PACKAGE_NAME} above ${entry}`);
+    dir = parent;
+  }
+}
+
+/**
+ * serverless-offline, once its version is the one the local cloud is written for; otherwise
+ * an OfflineVersionError naming both. Called before anything of it is loaded or patched.
+ */
+export function checkedServerlessOffline(serviceDir: string): ServerlessOffline {
+  const offline = locateServerlessOffline(serviceDir);
+  checkOfflineVersion(offline.version, offline.dir);
+  return offline;
 }
 
 /**
@@ -31,13 +82,13 @@ function offlineModule(...path: string[]): string {
  * it takes to start, and done now it overlaps with Redis, SQS and esbuild starting up. ESM
  * modules are cached by URL, so serverless-offline then finds them loaded.
  */
-export function preloadOffline(): Promise<unknown> {
+export function preloadOffline(offline: ServerlessOffline): Promise<unknown> {
   return Promise.all(
     [
       ["lambda", "index.js"],
       ["events", "http", "index.js"],
       ["events", "schedule", "index.js"],
-    ].map((path) => import(offlineModule(...path))),
+    ].map((path) => import(offline.moduleUrl(...path))),
   );
 }
 
@@ -46,12 +97,13 @@ export function preloadOffline(): Promise<unknown> {
  * thread) rather than serverless-offline's worker thread per instance; returns the runner.
  */
 export async function runFunctionsInHost(
+  offline: ServerlessOffline,
   functions: Map<string, FunctionSpec>,
   codeDir: string,
   log: (line: string) => void,
 ): Promise<FunctionRunner> {
   const { default: LambdaFunction } = (await import(
-    offlineModule("lambda", "LambdaFunction.js")
+    offline.moduleUrl("lambda", "LambdaFunction.js")
   )) as { default: { prototype: LambdaFunctionSurface } };
   return installFunctionRunner(LambdaFunction.prototype, functions, codeDir, log);
 }
@@ -61,8 +113,11 @@ export async function runFunctionsInHost(
  * line) that the functions' own access logs replace. Dropping them at the source rather than
  * in the log router saves formatting and writing them, thousands of times a second under load.
  */
-export async function quietRequestNotices(utils: PluginUtils): Promise<void> {
-  const { setLogUtils } = (await import(offlineModule("utils", "log.js"))) as {
+export async function quietRequestNotices(
+  offline: ServerlessOffline,
+  utils: PluginUtils,
+): Promise<void> {
+  const { setLogUtils } = (await import(offline.moduleUrl("utils", "log.js"))) as {
     setLogUtils: (utils: PluginUtils) => void;
   };
   const { log, progress } = utils;

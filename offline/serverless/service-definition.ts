@@ -4,6 +4,7 @@
  * and custom.localCloud's settings, so that no second list of functions, queues or settings
  * exists. Pure: unit-tested beside it.
  */
+import { type Env, intSetting, portSetting } from "../../functions/shared/settings";
 import type { Queue } from "../sqs/emulator";
 
 export class ServiceDefinitionError extends Error {
@@ -132,24 +133,14 @@ export interface LocalCloudSettings {
   httpPort: number;
 }
 
-function port(name: string, value: unknown): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 65_535) {
-    throw new ServiceDefinitionError(
-      `${name} must be a TCP port (1-65535), got ${JSON.stringify(value)}`,
-    );
-  }
-  return n;
-}
-
-function cacheMs(value: unknown): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 1_000) {
-    throw new ServiceDefinitionError(
-      `JSON_CACHE_MS must be from 0 to 1000 ms, got ${JSON.stringify(value)}`,
-    );
-  }
-  return n;
+/** serverless has resolved these from the environment; they are parsed as the settings they are. */
+function asEnv(values: Record<string, unknown>): Env {
+  return Object.fromEntries(
+    Object.entries(values).map(([name, value]) => [
+      name,
+      value === undefined ? undefined : String(value),
+    ]),
+  );
 }
 
 function watchFolder(value: unknown): string | undefined {
@@ -170,14 +161,22 @@ export function localCloudSettings(
   const offline = (custom?.["serverless-offline"] ?? {}) as Record<string, unknown>;
   const redisUrl =
     typeof local.redisUrl === "string" && local.redisUrl !== "" ? local.redisUrl : undefined;
+  const env = asEnv({
+    DASHBOARD_PORT: local.dashboardPort,
+    REDIS_PORT: local.redisPort,
+    BRIDGE_PORT: local.bridgePort,
+    SQS_PORT: local.sqsPort,
+    JSON_CACHE_MS: local.jsonCacheMs,
+    API_PORT: offline.httpPort,
+  });
   return {
-    dashboardPort: port("DASHBOARD_PORT", local.dashboardPort ?? 8000),
-    redisPort: port("REDIS_PORT", local.redisPort ?? 6390),
-    bridgePort: port("BRIDGE_PORT", local.bridgePort ?? 8079),
-    sqsPort: port("SQS_PORT", local.sqsPort ?? 9324),
+    dashboardPort: portSetting(env, "DASHBOARD_PORT", 8000),
+    redisPort: portSetting(env, "REDIS_PORT", 6390),
+    bridgePort: portSetting(env, "BRIDGE_PORT", 8079),
+    sqsPort: portSetting(env, "SQS_PORT", 9324),
     redisUrl,
-    jsonCacheMs: cacheMs(local.jsonCacheMs ?? 250),
+    jsonCacheMs: intSetting(env, "JSON_CACHE_MS", { default: 250, min: 0, max: 1_000 }),
     watch: watchFolder(local.watch),
-    httpPort: port("API_PORT", offline.httpPort ?? 3000),
+    httpPort: portSetting(env, "API_PORT", 3000),
   };
 }

@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, type LocalCloud, startLocalCloud } from "../../offline/launcher";
+import { eventually, type LocalCloud, startLocalCloud } from "../support/launcher";
 import {
   ARTIFACTS,
   chartPixels,

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, type LocalCloud, startLocalCloud } from "../../offline/launcher";
 import { probe, serverErrors } from "../support/http-probe";
+import { eventually, type LocalCloud, startLocalCloud } from "../support/launcher";
 import { cloudSqs, DEAD_LETTER_QUEUE, TICKET_QUEUE } from "../support/sqs";
 
 // Bad input over HTTP and SQS against the real local cloud: each case must get a clear 4xx

@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { projectRoot } from "../../offline/project";
+import { projectRoot } from "../../common/project";
 
 // `npm run bench` is not part of the test suite (it takes minutes and wants a quiet machine);
 // its 10-second mode is, so that the benchmark keeps working. No figure is asserted here.
@@ -11,7 +11,7 @@ describe("npm run bench -- --quick", () => {
   it("measures every figure and writes its JSON", async () => {
     const file = join(projectRoot, "test-results", "bench-quick.json");
     rmSync(file, { force: true });
-    await promisify(execFile)(process.execPath, ["scripts/run-ts.cjs", "bench/run.ts", "--quick"], {
+    await promisify(execFile)(process.execPath, ["common/run-ts.cjs", "bench/run.ts", "--quick"], {
       cwd: projectRoot,
       timeout: 120_000,
     });

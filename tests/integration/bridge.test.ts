@@ -5,8 +5,8 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningRedisServer, startRedisServer } from "../../offline/redis/server";
-import { type RunningBridge, startBridge } from "../../offline/upstash-bridge/server";
+import { type RunningRedisServer, startRedisServer } from "../../common/redis/server";
+import { type RunningBridge, startBridge } from "../../common/upstash-bridge/server";
 
 const TOKEN = `test-${randomBytes(8).toString("hex")}`;
 

@@ -4,9 +4,9 @@
  * ports starts afresh rather than adopting anything the dead one left.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { eventually, type LocalCloud, startLocalCloud } from "../../offline/launcher";
-import { isRunning, processTree } from "../../offline/process-stats";
-import { redisOnPort } from "../../offline/redis/port-holder";
+import { isRunning, processTree } from "../../common/process-stats";
+import { redisOnPort } from "../../common/redis/port-holder";
+import { eventually, type LocalCloud, startLocalCloud } from "../support/launcher";
 import { portIsClosed } from "../support/net";
 
 const FAST = { RNG_DELAY_MS: "0", HASHER_DELAY_MS: "0", WORKER_DELAY_MS: "10" };

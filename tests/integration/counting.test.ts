@@ -1,6 +1,6 @@
 import type IORedis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, type LocalCloud } from "../../offline/launcher";
+import { eventually, type LocalCloud } from "../support/launcher";
 import { type CloudOnOwnRedis, startCloudOnOwnRedis } from "../support/own-redis";
 import { loggedUnits, sumOfBuckets } from "../support/redis-keys";
 

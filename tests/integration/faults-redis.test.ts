@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import IORedis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, type LocalCloud, startLocalCloud } from "../../offline/launcher";
-import { type RunningRedisServer, startRedisServer } from "../../offline/redis/server";
+import { type RunningRedisServer, startRedisServer } from "../../common/redis/server";
 import { probe } from "../support/http-probe";
+import { eventually, type LocalCloud, startLocalCloud } from "../support/launcher";
 import { loggedUnits, sumOfBuckets } from "../support/redis-keys";
 
 // Redis really stopped (SIGTERM, port closed) for 10 s while two replicas mine, then started

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, type LocalCloud, startLocalCloud } from "../../offline/launcher";
 import { probe, serverErrors } from "../support/http-probe";
+import { eventually, type LocalCloud, startLocalCloud } from "../support/launcher";
 
 // rng answers 500 for its first FAULT_MS (the RNG_FAULT_MS fault switch): the worker must pause
 // with a backoff (a handful of calls, not one per loop) and resume by itself, counting nothing

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import IORedis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, type LocalCloud, startLocalCloud } from "../../offline/launcher";
-import { type RunningRedisServer, startRedisServer } from "../../offline/redis/server";
+import { type RunningRedisServer, startRedisServer } from "../../common/redis/server";
+import { eventually, type LocalCloud, startLocalCloud } from "../support/launcher";
 import { sumOfBuckets } from "../support/redis-keys";
 import { startWorkerProcess } from "../support/worker-process";
 

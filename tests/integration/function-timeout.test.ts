@@ -8,9 +8,9 @@
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalCloud, startLocalCloud } from "../../offline/launcher";
-import { projectRoot } from "../../offline/project";
+import { projectRoot } from "../../common/project";
 import { HOST_PING_TIMEOUT_MS } from "../../offline/serverless/host-client";
+import { type LocalCloud, startLocalCloud } from "../support/launcher";
 
 let cloud: LocalCloud;
 

@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, LOCAL_TOKEN, type LocalCloud, startLocalCloud } from "../../offline/launcher";
+import { LOCAL_REDIS_REST_TOKEN } from "../../common/local-tokens";
+import { eventually, type LocalCloud, startLocalCloud } from "../support/launcher";
 import { portIsClosed } from "../support/net";
 import { cloudSqs, DEAD_LETTER_QUEUE, TICKET_QUEUE } from "../support/sqs";
 
@@ -132,7 +133,11 @@ describe("the local cloud (npm start)", () => {
   });
 
   it("a coin lands in wallet: a hash starting with 0, stored with its bytes as hex", async () => {
-    const redis = new Redis({ url: cloud.bridgeUrl, token: LOCAL_TOKEN, enableTelemetry: false });
+    const redis = new Redis({
+      url: cloud.bridgeUrl,
+      token: LOCAL_REDIS_REST_TOKEN,
+      enableTelemetry: false,
+    });
     const wallet = await eventually(
       async () => {
         const coins = await redis.hgetall<Record<string, string>>("wallet");

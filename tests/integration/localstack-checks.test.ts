@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../common/ports";
 import { LocalStackNotHealthyError, requireLocalStack } from "../../localstack/scripts/preflight";
 import { contentTypeFor, emptyBucket, localS3, uploadSite } from "../../localstack/scripts/site";
 import {
@@ -16,9 +17,8 @@ import {
   SmokeCheckError,
 } from "../../localstack/scripts/smoke-checks";
 import { REQUIRED_SERVICES } from "../../localstack/scripts/stack";
-import { type LocalCloud, startLocalCloud } from "../../offline/launcher";
-import { freePort } from "../../offline/ports";
 import { startSqsEmulator } from "../../offline/sqs/emulator";
+import { type LocalCloud, startLocalCloud } from "../support/launcher";
 import { serve } from "../support/net";
 
 // The parts of the LocalStack scripts, tested against what starts in seconds: the health

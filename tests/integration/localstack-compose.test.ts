@@ -2,14 +2,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { scriptSettings } from "../../common/command-environment";
+import { LOCAL_REDIS_REST_TOKEN } from "../../common/local-tokens";
 import {
   composeDir,
   composeFiles,
-  DEFAULT_SRH_TOKEN,
   DOCKER_NETWORK,
   SRH_URL_IN_NETWORK,
 } from "../../localstack/scripts/stack";
-import { scriptSettings } from "../../scripts/environment";
 
 // `docker compose config` needs an engine, which this machine lacks: the compose files are
 // parsed as YAML and checked for what the stage relies on.
@@ -82,7 +82,7 @@ describe("localstack/docker-compose.yml", () => {
   it("configures SRH as the functions of the local stage expect it", () => {
     expect(service("srh").environment).toEqual({
       SRH_MODE: "env",
-      SRH_TOKEN: `\${SRH_TOKEN:-${DEFAULT_SRH_TOKEN}}`,
+      SRH_TOKEN: `\${SRH_TOKEN:-${LOCAL_REDIS_REST_TOKEN}}`,
       SRH_CONNECTION_STRING: "redis://redis:6379",
     });
     // SRH listens on port 80; the functions call it by its service name.

@@ -3,9 +3,9 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "../../offline/ports";
-import { projectRoot } from "../../offline/project";
-import { childEnvironment } from "../../scripts/environment";
+import { childEnvironment } from "../../common/command-environment";
+import { freePort } from "../../common/ports";
+import { projectRoot } from "../../common/project";
 import { serve } from "../support/net";
 
 // What the LocalStack scripts do before LocalStack is involved, tested for real: without a

@@ -1,11 +1,13 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectRoot } from "../../offline/project";
-import { zipEntries } from "../support/zip";
+import { projectRoot } from "../../common/project";
+import { instantiateHandler } from "../../offline/serverless/handler-module";
+import { unreachableEnv } from "../fixtures/function-env";
+import { zipEntries, zipEntryData } from "../support/zip";
 
 // `serverless package` runs offline and produces what a deploy would upload: one bundle per
 // function and the CloudFormation template. These are checked here, without any cloud.
@@ -20,6 +22,8 @@ const bundleLimits: Record<string, number> = {
 };
 
 let dir: string;
+/** Bundles taken out of their zips, inside the project so they find node_modules (@aws-sdk). */
+const unpacked = join(projectRoot, "node_modules", ".cache", `dockercoins-unpacked-${process.pid}`);
 type Resource = { Type: string; Properties: Record<string, unknown> };
 let resources: Record<string, Resource>;
 
@@ -41,7 +45,10 @@ beforeAll(async () => {
   resources = template.Resources;
 });
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(unpacked, { recursive: true, force: true });
+});
 
 const ofType = (type: string) => Object.values(resources).filter((r) => r.Type === type);
 
@@ -59,6 +66,28 @@ describe("serverless package", () => {
     const functions = ofType("AWS::Lambda::Function");
     expect(functions).toHaveLength(6);
     for (const fn of functions) expect(fn.Properties.Runtime).toBe("nodejs24.x");
+  });
+
+  // nodejs24.x no longer calls callback-style handlers: the runtime refuses a handler that
+  // takes a third parameter (the callback) and is not async. Each deployed bundle is loaded
+  // here as Lambda loads it, and its handler must be async and take (event, context) only.
+  it("exports only async handlers without a callback parameter, as nodejs24.x requires", async () => {
+    const functions = Object.entries(resources).filter(
+      ([, r]) => r.Type === "AWS::Lambda::Function",
+    );
+    expect(functions).toHaveLength(6);
+    for (const [id, fn] of functions) {
+      const handlerPath = String(fn.Properties.Handler); // functions/rng/handler.handler
+      const exportName = handlerPath.slice(handlerPath.lastIndexOf(".") + 1);
+      const file = `${handlerPath.slice(0, handlerPath.lastIndexOf("."))}.js`;
+      const zip = join(dir, `${id.replace(/LambdaFunction$/, "").toLowerCase()}.zip`);
+      const target = join(unpacked, id, file);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, zipEntryData(zip, file));
+      const handler = await instantiateHandler(target, exportName, unreachableEnv);
+      expect(handler.constructor.name, `${id}: ${handlerPath} is async`).toBe("AsyncFunction");
+      expect(handler.length, `${id}: ${handlerPath} takes (event, context)`).toBeLessThan(3);
+    }
   });
 
   it("declares a REST API with octet-stream as a binary media type", () => {

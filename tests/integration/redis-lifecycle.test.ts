@@ -11,10 +11,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import IORedis from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "../../offline/ports";
-import { projectRoot } from "../../offline/project";
-import { redisOnPort } from "../../offline/redis/port-holder";
-import { RedisPortTakenError, startRedisServer } from "../../offline/redis/server";
+import { freePort } from "../../common/ports";
+import { projectRoot } from "../../common/project";
+import { redisOnPort } from "../../common/redis/port-holder";
+import { RedisPortTakenError, startRedisServer } from "../../common/redis/server";
 import { portIsClosed } from "../support/net";
 
 const scratch = mkdtempSync(join(tmpdir(), "dockercoins-redis-lifecycle-"));
@@ -50,7 +50,7 @@ describe("the local cloud's redis-server", () => {
     const port = await freePort();
     const owner = spawn(
       process.execPath,
-      [join(projectRoot, "scripts", "run-ts.cjs"), "tests/support/redis-owner.ts", String(port)],
+      [join(projectRoot, "common", "run-ts.cjs"), "tests/support/redis-owner.ts", String(port)],
       { cwd: projectRoot, stdio: ["ignore", "pipe", "inherit"] },
     );
     children.push(owner);

@@ -1,9 +1,9 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOCAL_REDIS_REST_TOKEN } from "../../common/local-tokens";
 import { hostModeParams } from "../../localstack/scripts/deploy";
 import {
   API_BASE_IN_NETWORK,
-  DEFAULT_SRH_TOKEN,
   REST_API_ID,
   SITE_BUCKET,
   SRH_URL_IN_NETWORK,
@@ -139,7 +139,7 @@ describe("stage local (LocalStack)", () => {
     const worker = variablesOf(stages.local, "WorkerLambdaFunction");
     expect(worker).toMatchObject({
       UPSTASH_REDIS_REST_URL: SRH_URL_IN_NETWORK,
-      UPSTASH_REDIS_REST_TOKEN: DEFAULT_SRH_TOKEN,
+      UPSTASH_REDIS_REST_TOKEN: LOCAL_REDIS_REST_TOKEN,
       API_BASE_URL: API_BASE_IN_NETWORK,
       WORKER_QUEUE_URL: { Ref: "WorkerQueue" },
     });

@@ -1,6 +1,6 @@
 import IORedis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalCloud, startLocalCloud } from "../../offline/launcher";
+import { type LocalCloud, startLocalCloud } from "../support/launcher";
 import { type LoadReport, runLoad } from "../support/load";
 
 // /json at 64 concurrent clients for 30 s through the dashboard server (which forwards to the

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalCloud, startLocalCloud } from "../../offline/launcher";
+import { type LocalCloud, startLocalCloud } from "../support/launcher";
 import { runLoad } from "../support/load";
 
 // rng at 32 concurrent clients for 30 s, asking for 32 bytes as the worker does, with the

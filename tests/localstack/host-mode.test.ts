@@ -2,12 +2,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localStackSettings } from "../../common/command-environment";
+import { freePort } from "../../common/ports";
+import { projectRoot } from "../../common/project";
 import { processesRunning, stillRunning } from "../../localstack/scripts/host/processes";
 import { type HostState, readState, statePaths } from "../../localstack/scripts/host/state";
-import { eventually } from "../../offline/launcher";
-import { freePort } from "../../offline/ports";
-import { projectRoot } from "../../offline/project";
-import { localStackSettings } from "../../scripts/environment";
+import { eventually } from "../support/launcher";
 import { runLocalStackScript, type ScriptRun } from "../support/localstack-run";
 import { listeningAddresses, portIsClosed } from "../support/net";
 

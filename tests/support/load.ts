@@ -1,4 +1,4 @@
-import { rssBytes } from "../../offline/process-stats";
+import { rssBytes } from "../../common/process-stats";
 
 /** What a load run saw: every request's outcome and the memory of the processes watched. */
 export interface LoadReport {

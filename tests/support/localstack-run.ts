@@ -6,8 +6,8 @@
 import { spawn } from "node:child_process";
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { projectRoot } from "../../offline/project";
-import { childEnvironment } from "../../scripts/environment";
+import { childEnvironment } from "../../common/command-environment";
+import { projectRoot } from "../../common/project";
 
 export interface ScriptRun {
   code: number;

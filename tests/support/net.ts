@@ -1,9 +1,9 @@
-/** Port checks for tests: the same as the LocalStack scripts use (offline/ports.ts), and who listens. */
+/** Port checks for tests: the same as the LocalStack scripts use (common/ports.ts), and who listens. */
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export { portIsClosed } from "../../offline/ports";
+export { portIsClosed } from "../../common/ports";
 
 /**
  * The addresses listening on TCP `port` (Linux /proc): IPv4 ones dotted ("127.0.0.1"), IPv6

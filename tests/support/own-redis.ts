@@ -1,6 +1,6 @@
 import IORedis from "ioredis";
-import { type LocalCloud, startLocalCloud } from "../../offline/launcher";
-import { startRedisServer } from "../../offline/redis/server";
+import { startRedisServer } from "../../common/redis/server";
+import { type LocalCloud, startLocalCloud } from "./launcher";
 
 export interface CloudOnOwnRedis {
   cloud: LocalCloud;

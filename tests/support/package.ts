@@ -2,8 +2,8 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { projectRoot } from "../../offline/project";
-import { childEnvironment } from "../../scripts/environment";
+import { childEnvironment } from "../../common/command-environment";
+import { projectRoot } from "../../common/project";
 
 const serverlessBin = join(projectRoot, "node_modules", "serverless", "bin", "serverless.js");
 

@@ -1,5 +1,5 @@
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import type { LocalCloud } from "../../offline/launcher";
+import type { LocalCloud } from "./launcher";
 
 export const TICKET_QUEUE = "dockercoins-dev-worker-tickets";
 export const DEAD_LETTER_QUEUE = "dockercoins-dev-worker-tickets-dlq";

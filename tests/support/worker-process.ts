@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import type { LocalCloud } from "../../offline/launcher";
-import { LOCAL_TOKEN } from "../../offline/launcher";
-import { projectRoot } from "../../offline/project";
-import { childEnvironment } from "../../scripts/environment";
+import { childEnvironment } from "../../common/command-environment";
+import { LOCAL_REDIS_REST_TOKEN } from "../../common/local-tokens";
+import { projectRoot } from "../../common/project";
+import type { LocalCloud } from "./launcher";
 
 /**
  * Runs the worker function in a process of its own, outside serverless-offline, against a
@@ -15,13 +15,13 @@ export function startWorkerProcess(
   ticket: { replica: number; id: string },
   env: Record<string, string>,
 ): ChildProcess {
-  const runner = join(projectRoot, "scripts", "run-ts.cjs");
+  const runner = join(projectRoot, "common", "run-ts.cjs");
   const turn = join(projectRoot, "tests", "support", "worker-turn.ts");
   return spawn(process.execPath, [runner, turn, JSON.stringify(ticket)], {
     env: {
       ...childEnvironment(),
       UPSTASH_REDIS_REST_URL: cloud.bridgeUrl,
-      UPSTASH_REDIS_REST_TOKEN: LOCAL_TOKEN,
+      UPSTASH_REDIS_REST_TOKEN: LOCAL_REDIS_REST_TOKEN,
       WORKER_QUEUE_URL: `${cloud.sqsEndpoint}/000000000000/dockercoins-dev-worker-tickets`,
       API_BASE_URL: cloud.apiUrl,
       AWS_ENDPOINT_URL_SQS: cloud.sqsEndpoint,

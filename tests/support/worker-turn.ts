@@ -1,5 +1,5 @@
 /**
- * One worker turn in a process of its own: `node scripts/run-ts.cjs tests/support/worker-turn.ts
+ * One worker turn in a process of its own: `node common/run-ts.cjs tests/support/worker-turn.ts
  * '<ticket JSON>'`. The real handler, given one SQS record and a minute to run, as Lambda
  * would; its settings come from the environment the test spawned it with.
  */

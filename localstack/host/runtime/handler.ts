@@ -1,11 +1,11 @@
 /**
  * The INIT phase as the AWS Node.js runtime does it: load `_HANDLER` ("dir/module.export")
- * from the function's code, CommonJS or ESM. Calling it is offline/lambda/call-handler.ts.
+ * from the function's code, CommonJS or ESM. Calling it is common/lambda/call-handler.ts.
  */
 import { existsSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Handler } from "../../../offline/lambda/call-handler";
+import type { Handler } from "../../../common/lambda/call-handler";
 import { RuntimeError } from "./errors";
 
 const MODULE_EXTENSIONS = [".js", ".cjs", ".mjs"];

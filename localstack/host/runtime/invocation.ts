@@ -5,7 +5,7 @@
  * errors.ts. It settles once with the payload and everything written meanwhile (the logs).
  */
 import { format } from "node:util";
-import { callHandler, type Handler, lambdaContext } from "../../../offline/lambda/call-handler";
+import { callHandler, type Handler, lambdaContext } from "../../../common/lambda/call-handler";
 import { errorPayload, RuntimeError, timeoutPayload } from "./errors";
 
 /** What LocalStack POSTs to /invoke (execution_environment.py:382-387). */

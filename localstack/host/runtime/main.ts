@@ -7,12 +7,12 @@
  * `Invoke` with LogType=Tail) and to the executor, which keeps them for LocalStack's log.
  * After a timeout or a crash it exits, and the executor starts a fresh one, as Lambda does.
  *
- * Bundled by scripts/run-ts.cjs at `localstack:up`: no dependencies but Node's own modules.
+ * Bundled by common/run-ts.cjs at `localstack:up`: no dependencies but Node's own modules.
  */
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { format } from "node:util";
-import type { Handler } from "../../../offline/lambda/call-handler";
+import type { Handler } from "../../../common/lambda/call-handler";
 import { errorPayload } from "./errors";
 import { loadHandler } from "./handler";
 import {

@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { pythonCandidates } from "../../../common/python";
 import { expectRate } from "../smoke-mining";
 import { HostModeError, listenPort } from "./lifecycle";
 import { processesRunning, startTicksOf, stillRunning } from "./processes";
-import { pythonCandidates } from "./python";
 
 const home = mkdtempSync(join(tmpdir(), "dockercoins-python-home-"));
 afterAll(() => rmSync(home, { recursive: true, force: true }));

@@ -8,10 +8,11 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { portIsClosed } from "../../../offline/ports";
-import { projectRoot } from "../../../offline/project";
-import { describePortHolder } from "../../../offline/redis/port-holder";
-import type { LocalStackSettings } from "../../../scripts/environment";
+import type { LocalStackSettings } from "../../../common/command-environment";
+import { portIsClosed } from "../../../common/ports";
+import { projectRoot } from "../../../common/project";
+import { findPython, isPreferred } from "../../../common/python";
+import { describePortHolder } from "../../../common/redis/port-holder";
 import { requireLocalStack, say } from "../preflight";
 import { localStackEnvironment } from "./localstack-env";
 import {
@@ -21,7 +22,6 @@ import {
   stillRunning,
   stopProcess,
 } from "./processes";
-import { findPython, isPreferred } from "./python";
 import type { BridgeReady } from "./redis-bridge";
 import {
   type HostState,
@@ -39,7 +39,7 @@ const BRIDGE_STOP_GRACE_MS = 5_000;
 /** After LocalStack is gone its function processes exit within about a second. */
 const RUNTIMES_EXIT_WAIT_MS = 3_000;
 const LOG_TAIL_LINES = 25;
-const runTs = join(projectRoot, "scripts", "run-ts.cjs");
+const runTs = join(projectRoot, "common", "run-ts.cjs");
 const bridgeEntry = join(projectRoot, "localstack", "scripts", "host", "redis-bridge.ts");
 const runtimeEntry = join(projectRoot, "localstack", "host", "runtime", "main.ts");
 

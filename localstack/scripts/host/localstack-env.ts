@@ -4,7 +4,7 @@
  * executor. The names are LocalStack 4.13.1's (`localstack/config.py`); localstack/README.md
  * says why each is set.
  */
-import { childEnvironment } from "../../../scripts/environment";
+import { childEnvironment } from "../../../common/command-environment";
 
 export interface LocalStackEnvInput {
   port: number;

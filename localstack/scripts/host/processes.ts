@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { closeSync, openSync, readdirSync, readFileSync } from "node:fs";
-import { liveStatFields } from "../../../offline/process-stats";
+import { liveStatFields } from "../../../common/process-stats";
 
 export interface StartedProcess {
   pid: number;

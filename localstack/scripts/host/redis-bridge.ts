@@ -1,19 +1,19 @@
 /**
  * Host mode's Redis: a redis-server and the project's Upstash REST bridge in front of it, the
  * part that SRH and its Redis play in Docker (the functions speak @upstash/redis). The same
- * two components as the local cloud's (offline/redis, offline/upstash-bridge), in one process
+ * two components as the local cloud's (common/redis, common/upstash-bridge), in one process
  * of their own that `localstack:up` starts in the background:
  *
- *   node scripts/run-ts.cjs localstack/scripts/host/redis-bridge.ts <bridge port> <ready file> <dir>
+ *   node common/run-ts.cjs localstack/scripts/host/redis-bridge.ts <bridge port> <ready file> <dir>
  *
- * The token comes from SRH_TOKEN (scripts/environment.ts). Once both answer it writes the
+ * The token comes from SRH_TOKEN (common/command-environment.ts). Once both answer it writes the
  * ready file ({redisPort, bridgePort}); on SIGTERM or SIGINT it stops both. Redis never
- * outlives this process (offline/redis/server.ts: a watchdog on a pipe from it).
+ * outlives this process (common/redis/server.ts: a watchdog on a pipe from it).
  */
 import { writeFileSync } from "node:fs";
-import { startRedisServer } from "../../../offline/redis/server";
-import { startBridge } from "../../../offline/upstash-bridge/server";
-import { localStackSettings } from "../../../scripts/environment";
+import { localStackSettings } from "../../../common/command-environment";
+import { startRedisServer } from "../../../common/redis/server";
+import { startBridge } from "../../../common/upstash-bridge/server";
 
 export const label = "redis-bridge:";
 

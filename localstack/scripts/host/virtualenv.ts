@@ -28,10 +28,10 @@ import {
 } from "node:fs";
 import { join, relative } from "node:path";
 import { createInterface } from "node:readline";
-import { projectRoot } from "../../../offline/project";
+import { projectRoot } from "../../../common/project";
+import type { FoundPython } from "../../../common/python";
 import { say } from "../preflight";
 import { siteFiles } from "../site";
-import type { FoundPython } from "./python";
 
 const HOST_PACKAGE_DIR = join(projectRoot, "localstack", "host");
 const REQUIREMENTS = join(HOST_PACKAGE_DIR, "requirements.txt");

@@ -1,8 +1,8 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { projectRoot } from "../../../offline/project";
-import { launchChromium as launch } from "../../../scripts/chromium";
+import { launchChromium as launch } from "../../../common/browser/chromium";
+import { projectRoot } from "../../../common/project";
 
 /** Screenshots and measurements land here (gitignored), for CI to keep as artifacts. */
 export const ARTIFACTS = join(projectRoot, "test-results", "e2e");

@@ -2,14 +2,14 @@
  * Makes docs/dashboard.png, the README's screenshot: the real local cloud mining for a few
  * minutes while the dashboard's own scale control goes 1 → 2 → 4 workers (rng serves one
  * request at a time, so 4 workers do not mine 4× and rng shows up as the slowest). Takes
- * about 5 minutes: `node scripts/run-ts.cjs tests/e2e/support/docs-screenshot.ts`.
+ * about 5 minutes: `node common/run-ts.cjs tests/e2e/support/docs-screenshot.ts`.
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { startLocalCloud } from "../../../offline/launcher";
-import { projectRoot } from "../../../offline/project";
-import { scriptSettings } from "../../../scripts/environment";
+import { scriptSettings } from "../../../common/command-environment";
+import { projectRoot } from "../../../common/project";
+import { startLocalCloud } from "../../support/launcher";
 import { ARTIFACTS, launchChromium } from "./browser";
 
 const SCALE_TOKEN = "docs-screenshot-scale-token";

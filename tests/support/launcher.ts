@@ -1,13 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { childEnvironment, DEFAULT_REDIS_REST_TOKEN, scriptSettings } from "../scripts/environment";
-import { freePort } from "./ports";
-import { projectRoot } from "./project";
+import { childEnvironment, scriptSettings } from "../../common/command-environment";
+import { freePort } from "../../common/ports";
+import { projectRoot } from "../../common/project";
 
 const serverlessBin = join(projectRoot, "node_modules", "serverless", "bin", "serverless.js");
-/** The token the local cloud's bridge uses unless UPSTASH_REDIS_REST_TOKEN is set. */
-export const LOCAL_TOKEN = DEFAULT_REDIS_REST_TOKEN;
 
 const PORT_NAMES = ["api", "lambda", "dashboard", "redis", "bridge", "sqs"] as const;
 export type PortName = (typeof PORT_NAMES)[number];

@@ -1,7 +1,7 @@
 /**
  * The project's folder (the one holding serverless.yml), found by walking up from this file.
  * Walking up rather than a fixed `../..` because this module runs from two places: from its
- * source under vitest, and bundled into node_modules/.cache/ by scripts/run-ts.cjs.
+ * source under vitest, and bundled into node_modules/.cache/ by common/run-ts.cjs.
  */
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";

@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build, stop as stopEsbuild } from "esbuild";
-import { projectRoot } from "../project";
+import { projectRoot } from "./project";
 
 /** The dashboard's sources: TypeScript in src/, the page and its stylesheet beside them. */
 const SITE_DIR = join(projectRoot, "functions", "webui", "site");

@@ -12,13 +12,13 @@
  */
 import { getHeapStatistics } from "node:v8";
 import { parentPort } from "node:worker_threads";
-import { callHandler, type Handler, lambdaContext } from "../lambda/call-handler";
-import { activeResources } from "../process-stats";
+import { callHandler, type Handler, lambdaContext } from "../../common/lambda/call-handler";
+import { activeResources } from "../../common/process-stats";
 import { instantiateHandler } from "./handler-module";
 import type { FromHost, HostedFunction, HostStats, ToHost } from "./host-protocol";
 
 const port = parentPort;
-if (!port) throw new Error("function-host.ts runs only as a worker thread");
+if (!port) throw new Error("host-thread.ts runs only as a worker thread");
 
 /** A function as the host runs it: its names for the Lambda context, worked out once. */
 interface Hosted extends HostedFunction {

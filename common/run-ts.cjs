@@ -6,8 +6,8 @@
  * node_modules/.cache/dockercoins-ts/, and loaded from there. Bundling takes 50–150 ms, so no
  * build step stands between `npm install` and any command.
  *
- *   node scripts/run-ts.cjs <file.ts> [args…]   runs it: its `main(args)` if it exports one
- *   require("./scripts/run-ts.cjs").requireTypeScript(file, options)   loads it as a module
+ *   node common/run-ts.cjs <file.ts> [args…]   runs it: its `main(args)` if it exports one
+ *   require("./common/run-ts.cjs").requireTypeScript(file, options)   loads it as a module
  *
  * CommonJS on purpose: serverless require()s its plugins synchronously.
  */
@@ -106,7 +106,7 @@ function requireTypeScript(entry, options = {}) {
  */
 async function runTypeScript(entry, args, options = {}) {
   process.argv = [process.argv[0], path.resolve(entry), ...args];
-  // The AWS SDK warns that its 2027 releases need Node 22; Lambda runs 22, scripts need not say.
+  // The AWS SDK warns that its 2027 releases need Node 22; Lambda runs 24, scripts need not say.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const loaded = requireTypeScript(entry);
   if (typeof loaded.main !== "function") return;
@@ -125,7 +125,7 @@ module.exports = { bundleTypeScript, requireTypeScript, runTypeScript };
 if (require.main === module) {
   const [entry, ...args] = process.argv.slice(2);
   if (!entry) {
-    console.error("usage: node scripts/run-ts.cjs <file.ts> [args…]");
+    console.error("usage: node common/run-ts.cjs <file.ts> [args…]");
     process.exit(2);
   }
   void runTypeScript(entry, args);

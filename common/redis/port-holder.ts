@@ -7,8 +7,16 @@
  */
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { createConnection } from "node:net";
+import { join } from "node:path";
 
 const PROBE_TIMEOUT_MS = 1_000;
+
+/**
+ * The folder the local cloud starts its redis-server in (its ownerDir), which marks that Redis
+ * as this checkout's: the plugin starts it there, and `npm run doctor` recognises a leftover.
+ */
+export const localCloudRedisDir = (serviceDir: string) =>
+  join(serviceDir, "node_modules", ".cache", "dockercoins-redis");
 
 /** Sends raw RESP commands and collects the reply text; undefined if nothing answers. */
 export function redisProbe(port: number, commands: string[][]): Promise<string | undefined> {

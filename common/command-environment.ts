@@ -6,28 +6,14 @@
 
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { type Env, intSetting } from "../functions/shared/settings";
-import { projectRoot } from "../offline/project";
-
-/**
- * The Upstash REST token of every local Redis (the local cloud's bridge, host mode's bridge,
- * SRH) unless one is set: serverless.yml's params.dev and params.local name it too.
- */
-export const DEFAULT_REDIS_REST_TOKEN = "dockercoins-local-token";
-
-class SettingError extends Error {
-  override name = "SettingError";
-}
-
-function positiveNumber(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new SettingError(`${name} must be a positive number, got "${raw}"`);
-  }
-  return value;
-}
+import {
+  choiceSetting,
+  type Env,
+  portSetting,
+  positiveNumberSetting,
+} from "../functions/shared/settings";
+import { LOCAL_REDIS_REST_TOKEN, LOCAL_SCALE_TOKEN } from "./local-tokens";
+import { projectRoot } from "./project";
 
 export interface ScriptSettings {
   /** Where `npm run scale` sends PUT /workers: SCALE_URL, else the local cloud on API_PORT. */
@@ -39,8 +25,11 @@ export interface ScriptSettings {
   localStackAuthToken: string | undefined;
   /** BENCH_WINDOW_SECONDS: the measuring window of `npm run bench:scaling`. */
   benchWindowSeconds: number;
-  /** CHROMIUM_PATH: the browser the e2e tests drive. */
-  chromiumPath: string;
+  /**
+   * CHROMIUM_PATH: the browser the e2e tests, smoke:local and the doctor drive; unset, the
+   * lookup of common/browser/browser-lookup.ts searches the usual places.
+   */
+  chromiumPath: string | undefined;
   /** STEP_SECONDS: how long each step of the docs screenshot run mines. */
   screenshotStepSeconds: number;
   /** LOCAL_CLOUD_ECHO: print a launched local cloud's output as it comes (debugging tests). */
@@ -53,12 +42,12 @@ export function scriptSettings(env: Env = process.env): ScriptSettings {
       /\/+$/,
       "",
     ),
-    scaleToken: env.SCALE_TOKEN ?? "dockercoins-local-scale-token",
+    scaleToken: env.SCALE_TOKEN ?? LOCAL_SCALE_TOKEN,
     localStackEndpoint: (env.LOCALSTACK_ENDPOINT ?? "http://127.0.0.1:4566").replace(/\/+$/, ""),
     localStackAuthToken: env.LOCALSTACK_AUTH_TOKEN || undefined,
-    benchWindowSeconds: positiveNumber(env, "BENCH_WINDOW_SECONDS", 12),
-    chromiumPath: env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    screenshotStepSeconds: positiveNumber(env, "STEP_SECONDS", 90),
+    benchWindowSeconds: positiveNumberSetting(env, "BENCH_WINDOW_SECONDS", 12),
+    chromiumPath: env.CHROMIUM_PATH || undefined,
+    screenshotStepSeconds: positiveNumberSetting(env, "STEP_SECONDS", 90),
     echoLocalCloud: Boolean(env.LOCAL_CLOUD_ECHO),
   };
 }
@@ -88,25 +77,36 @@ export interface LocalStackSettings {
   debug: boolean;
 }
 
+/**
+ * ~/.cache/dockercoins (under XDG_CACHE_HOME when set): what every clone shares, outside the
+ * clone (LocalStack's virtualenv, cfn-lint's, Node 24 for CI).
+ */
+export function sharedCacheDir(env: Env = process.env): string {
+  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "dockercoins");
+}
+
+export interface CfnLintSettings {
+  /** CFN_LINT_PYTHON: the Python (3.9+) that makes cfn-lint's virtualenv; default python3. */
+  python: string;
+  cacheDir: string;
+}
+
+export function cfnLintSettings(env: Env = process.env): CfnLintSettings {
+  return { python: env.CFN_LINT_PYTHON || "python3", cacheDir: sharedCacheDir(env) };
+}
+
 export function localStackSettings(env: Env = process.env): LocalStackSettings {
-  const mode = env.LOCALSTACK_MODE || "auto";
-  if (!LOCALSTACK_MODES.some((m) => m === mode)) {
-    throw new SettingError(
-      `LOCALSTACK_MODE must be one of ${LOCALSTACK_MODES.join(", ")}, got "${mode}"`,
-    );
-  }
-  const cacheRoot = env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache");
   return {
-    mode: mode as LocalStackMode,
+    mode: choiceSetting(env, "LOCALSTACK_MODE", LOCALSTACK_MODES),
     python: env.LOCALSTACK_PYTHON || undefined,
-    cacheDir: join(cacheRoot, "dockercoins"),
+    cacheDir: sharedCacheDir(env),
     stateDir:
       env.LOCALSTACK_STATE_DIR ||
       join(projectRoot, "node_modules", ".cache", "dockercoins-localstack"),
-    bridgePort: intSetting(env, "LOCALSTACK_BRIDGE_PORT", { default: 4579, min: 1, max: 65_535 }),
-    redisRestToken: env.SRH_TOKEN || DEFAULT_REDIS_REST_TOKEN,
-    esmConcurrency: Math.ceil(positiveNumber(env, "LOCALSTACK_SQS_ESM_CONCURRENCY", 10)),
-    startTimeoutSeconds: positiveNumber(env, "LOCALSTACK_START_TIMEOUT_SECONDS", 90),
+    bridgePort: portSetting(env, "LOCALSTACK_BRIDGE_PORT", 4579),
+    redisRestToken: env.SRH_TOKEN || LOCAL_REDIS_REST_TOKEN,
+    esmConcurrency: Math.ceil(positiveNumberSetting(env, "LOCALSTACK_SQS_ESM_CONCURRENCY", 10)),
+    startTimeoutSeconds: positiveNumberSetting(env, "LOCALSTACK_START_TIMEOUT_SECONDS", 90),
     debug: env.DEBUG === "1",
   };
 }
