@@ -53,7 +53,7 @@ export default defineConfig({
       },
       {
         // The `local` stage on a real LocalStack in host mode (tests/localstack/): localstack:up,
-        // deploy:local, smoke:local, remove:local, localstack:down, about 5 minutes (plus about
+        // deploy:local, smoke:local, remove:local, localstack:down, about 6 minutes (plus about
         // 2 the first time, for LocalStack's virtualenv). Not part of `npm test`;
         // `npm run test:localstack` runs it, and so does CI.
         test: {

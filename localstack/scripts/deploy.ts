@@ -7,8 +7,9 @@
  */
 import { join } from "node:path";
 import { childEnvironment, localStackSettings } from "../../common/command-environment";
+import { describeFunctionsNode, functionsNode } from "./functions-node";
 import { runningTarget } from "./mode";
-import { run, say } from "./preflight";
+import { CommandFailedError, run, say } from "./preflight";
 import { localS3, uploadSite } from "./site";
 import { checkHashesRise, readHashes, SmokeCheckError } from "./smoke-checks";
 import {
@@ -21,6 +22,7 @@ import {
   STAGE,
   websiteUrl,
 } from "./stack";
+import { applyStackFixes } from "./stack-fixes";
 
 export const serverlessBin = join(
   projectRoot,
@@ -33,6 +35,10 @@ const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 /** How long the deploy waits to see the first hash counted (it only reports it). */
 const FIRST_HASH_WITHIN_MS = 60_000;
 const FIRST_HASH_POLL_MS = 250;
+/** How long the deploy looks for the functions' INIT_START lines (logs ship asynchronously). */
+const NODE_REPORT_WITHIN_MS = 10_000;
+/** The functions the workers' start has run by then. */
+const STARTED_FUNCTIONS = ["supervisor", "worker", "rng", "hasher", "webui"] as const;
 
 /** Host mode: functions are processes of this machine, so they reach all by loopback. */
 export function hostModeParams(bridgeUrl: string, endpoint: string): string[] {
@@ -53,7 +59,18 @@ export function serverlessEnvironment(endpoint: string): NodeJS.ProcessEnv {
   });
 }
 
-export async function main(): Promise<void> {
+/** What `npm run deploy:local -- <flags>` passes on to `serverless deploy`: `--force` deploys
+ * (an update of every resource, a new API deployment) even when nothing changed. */
+const SERVERLESS_FLAGS = ["--force"];
+
+export async function main(args: string[] = []): Promise<void> {
+  const flags = args.filter((a) => a !== "--");
+  const unknown = flags.filter((a) => !SERVERLESS_FLAGS.includes(a));
+  if (unknown.length > 0) {
+    throw new CommandFailedError(
+      `deploy:local takes only ${SERVERLESS_FLAGS.join(", ")}, not ${unknown.join(" ")}`,
+    );
+  }
   say("checking for a healthy LocalStack");
   const target = await runningTarget(localStackSettings(), localStackEndpoint());
   const { endpoint } = target;
@@ -63,11 +80,19 @@ export async function main(): Promise<void> {
   const started = Date.now();
   const params =
     target.mode === "host" ? hostModeParams(target.state.bridge.url, target.state.endpoint) : [];
-  await run(process.execPath, [serverlessBin, "deploy", "--stage", STAGE, ...params], {
+  await run(process.execPath, [serverlessBin, "deploy", "--stage", STAGE, ...params, ...flags], {
     cwd: projectRoot,
     env: serverlessEnvironment(endpoint),
   });
   say(`deployed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // LocalStack's CloudFormation drops reserved concurrency and (4.13.1) an update deletes the
+  // live stage: checked and fixed through the AWS API (stack-fixes.ts).
+  const fixed = await applyStackFixes(endpoint);
+  say(
+    fixed.length === 0
+      ? "reserved concurrency and the API stage are as the template says (nothing to fix)"
+      : `fixed through the AWS API: ${fixed.join("; ")}`,
+  );
 
   say("building the dashboard (npm run build:site)");
   await run(npm, ["run", "build:site"], { cwd: projectRoot });
@@ -106,12 +131,19 @@ export async function main(): Promise<void> {
       : `no hash counted within ${FIRST_HASH_WITHIN_MS / 1000} s: look at the worker's logs`,
   );
 
+  const node = await functionsNode(endpoint, STARTED_FUNCTIONS, NODE_REPORT_WITHIN_MS);
+  say(
+    node.lines.length === 0 && target.mode === "docker"
+      ? "functions run in LocalStack's Lambda containers (its image for the declared runtime)"
+      : `functions ran on: ${describeFunctionsNode(node)}`,
+  );
+
   say("deployed:");
   say(`  dashboard   ${websiteUrl(endpoint)}`);
   say(`              ${pathStyleSiteUrl(endpoint)}  (the same, without DNS)`);
   say(`  api         ${api}  (rng/32, hasher, json, workers)`);
   if (target.mode === "docker") {
-    say("the first calls start Lambda containers (the first run pulls the Node.js 22 image)");
+    say("the first calls start Lambda containers (the first run pulls the Node.js 24 image)");
   }
   say("next: npm run smoke:local");
 }

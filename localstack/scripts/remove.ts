@@ -18,12 +18,11 @@ import {
   clientOptions,
   localStackEndpoint,
   projectRoot,
-  SERVICE,
   SITE_BUCKET,
+  STACK_NAME as STACK,
   STAGE,
 } from "./stack";
 
-const STACK = `${SERVICE}-${STAGE}`;
 /** What osls prints when LocalStack community refuses its ECR call. */
 const ECR_NOT_SERVED =
   /ecr is either not included in your current license plan|ECR.*501|InternalFailure.*ecr/i;

@@ -10,6 +10,7 @@
  */
 import { localStackSettings, scriptSettings } from "../../common/command-environment";
 import { requestScale } from "../../common/scale-client";
+import { describeFunctionsNode, functionsNode } from "./functions-node";
 import { runningTarget } from "./mode";
 import { say } from "./preflight";
 import {
@@ -20,7 +21,7 @@ import {
   waitForScheduledRun,
 } from "./smoke-aws";
 import { checkDashboard } from "./smoke-browser";
-import { checkHasher, checkRng, checkSite, readStats } from "./smoke-checks";
+import { checkHasher, checkRng, checkSite, readStats, SmokeCheckError } from "./smoke-checks";
 import { expectRate, measureRate, ONE_REPLICA_RATE, type RateOptions } from "./smoke-mining";
 import { apiUrl, localStackEndpoint, websiteHost, websiteUrl } from "./stack";
 
@@ -30,6 +31,8 @@ const RATE_TOLERANCE = 0.2;
 /** rate(1 minute), plus the time a run takes to reach CloudWatch Logs. */
 const SCHEDULE_WITHIN_MS = 75_000;
 const SITE_TIMEOUT_MS = 10_000;
+/** The INIT_START lines of the functions the checks ran (logs ship asynchronously). */
+const NODE_REPORT_WITHIN_MS = 10_000;
 const RATE: RateOptions = {
   // One turn of a replica (WORKER_SLICE_MS): every window holds one hand-over between tickets.
   windowSeconds: 20,
@@ -91,6 +94,10 @@ export async function main(): Promise<void> {
   const page = await checkDashboard(websiteUrl(endpoint), api, endpoint);
   const polls = `${page.polls} poll${page.polls === 1 ? "" : "s"}`;
   say(`✓ dashboard in headless Chromium: live, ${page.speed} hashes/s, after ${polls} of the API`);
+
+  const node = await functionsNode(endpoint, ["rng", "hasher", "webui"], NODE_REPORT_WITHIN_MS);
+  if (node.lines.length > 0) say(`✓ functions ran on: ${describeFunctionsNode(node)}`);
+  else if (target.mode === "host") throw new SmokeCheckError(describeFunctionsNode(node));
 
   const receives = await waitForDeadLetter(endpoint, poison);
   say(`✓ the poison ticket reached the DLQ (${receives} receives counted)`);

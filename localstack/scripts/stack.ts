@@ -13,6 +13,8 @@ export const composeDir = join(projectRoot, "localstack");
 
 export const SERVICE = "dockercoins";
 export const STAGE = "local";
+/** serverless's stack name for the stage. */
+export const STACK_NAME = `${SERVICE}-${STAGE}`;
 const REGION = "us-east-1";
 
 /** What every AWS SDK client of these scripts is given: LocalStack accepts any credentials. */

@@ -121,6 +121,16 @@ describe("the npm scripts with LocalStack down, without a Docker engine", () => 
     expect(result.stderr).toContain("✖ no host-mode LocalStack runs for this clone");
   });
 
+  it("deploy refuses a flag it does not pass on to serverless, before anything else", async () => {
+    const result = await run(
+      process.execPath,
+      ["localstack/run.js", "deploy", "--stage", "prod"],
+      noDaemon,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("✖ deploy:local takes only --force, not --stage prod");
+  });
+
   it("down has nothing to stop, and says so", async () => {
     const result = await script("down", `${noDaemon}:${searchPath}`);
     expect(result.code).toBe(0);
@@ -130,7 +140,9 @@ describe("the npm scripts with LocalStack down, without a Docker engine", () => 
   it("refuses an unknown command with its usage, and a bad LOCALSTACK_MODE", async () => {
     const result = await script("deploi", "");
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("usage: node localstack/run.js <up|down|deploy|smoke|remove>");
+    expect(result.stderr).toContain(
+      "usage: node localstack/run.js <up|down|deploy|smoke|remove|host-tests>",
+    );
     const mode = await script("up", noDaemon, { LOCALSTACK_MODE: "kubernetes" });
     expect(mode.code).toBe(1);
     expect(mode.stderr).toContain(

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localStackSettings } from "../../common/command-environment";
 import { freePort } from "../../common/ports";
 import { projectRoot } from "../../common/project";
 import { processesRunning, stillRunning } from "../../localstack/scripts/host/processes";
@@ -12,15 +13,34 @@ import { listeningAddresses, portIsClosed } from "../support/net";
 
 // The `local` stage on a real LocalStack, natively (host mode), from scratch: up, deploy,
 // smoke (the whole flow, the DLQ, the schedule, the dashboard in Chromium), LocalStack killed
-// while mining and started again, remove, down. On free ports and in a state folder of its
+// while mining and started again with its server-side patches off (HOST_EXECUTOR_PATCHES=0:
+// deploy:local's fixes through the AWS API, what Docker mode relies on, must do their work),
+// a deploy, an update deploy and smoke again, remove, down. On free ports and in a state folder of its
 // own, so it neither meets nor disturbs a LocalStack the developer runs. Nothing is mocked.
 const stateDir = mkdtempSync(join(tmpdir(), "dockercoins-localstack-"));
 let env: Record<string, string>;
 let ports: { localstack: number; bridge: number };
 const figures: Record<string, string> = {};
+/** What deploy:local must say ran the nodejs24.x functions: a Node 24 when one is installed
+ * where the executor looks (localstack/host/src/localstack_host_executor/node.py). */
+const cacheDir = localStackSettings().cacheDir;
+const node24Installed =
+  existsSync(cacheDir) &&
+  readdirSync(cacheDir).some(
+    (name) =>
+      /^node24-\d+\.\d+\.\d+$/.test(name) &&
+      existsSync(join(cacheDir, name, "node_modules", ".bin", "node")),
+  );
+const RAN_ON = node24Installed
+  ? /functions ran on: nodejs24\.x on host node v24\.[^;]*$/m
+  : /functions ran on: nodejs24\.x on host node v\d+\..*not the runtime's major/m;
 
-const run = (command: string, timeoutMs: number, log = `${command}.log`) =>
-  runLocalStackScript(command, env, { timeoutMs, log });
+const run = (
+  command: string,
+  timeoutMs: number,
+  log = `${command}.log`,
+  extraEnv: Record<string, string> = {},
+) => runLocalStackScript(command, { ...env, ...extraEnv }, { timeoutMs, log });
 /** A line the script printed, from its `[localstack] ` prefix on. */
 const said = (result: ScriptRun, pattern: RegExp) => pattern.exec(result.output)?.[1];
 const state = (): HostState => {
@@ -77,6 +97,12 @@ describe("the local stage on LocalStack in host mode", () => {
     figures.firstHashAfterKick =
       said(deploy, /hash counter rose ([\d.]+ s) after the kick/) ?? "none";
     expect(figures.firstHashAfterKick).not.toBe("none");
+    // The server-side patches did it: nothing left for the API-side fixes.
+    expect(deploy.output).toContain(
+      "reserved concurrency and the API stage are as the template says",
+    );
+    expect(deploy.output).toMatch(RAN_ON);
+    figures.functionsRanOn = said(deploy, /functions ran on: (.*)$/m) ?? "?";
   });
 
   it("smoke:local passes: API, rates with 1 and 2 replicas, DLQ, schedule, dashboard", async () => {
@@ -93,6 +119,7 @@ describe("the local stage on LocalStack in host mode", () => {
       "✓ dashboard in headless Chromium",
       "✓ the poison ticket reached the DLQ",
       "✓ the EventBridge schedule ran the supervisor",
+      "✓ functions ran on: nodejs24.x on host node",
     ]) {
       expect(smoke.output).toContain(check);
     }
@@ -115,7 +142,7 @@ describe("the local stage on LocalStack in host mode", () => {
     expect(refused.ms).toBeLessThan(10_000);
     expect(refused.output).toContain(`LocalStack (pid ${before.localstack.pid}) is gone`);
 
-    const up = await run("up", 120_000, "up-after-kill.log");
+    const up = await run("up", 120_000, "up-after-kill.log", { HOST_EXECUTOR_PATCHES: "0" });
     expect(up.code, up.output).toBe(0);
     expect(up.output).toContain("an earlier host-mode start is partly gone");
     const after = state();
@@ -127,6 +154,31 @@ describe("the local stage on LocalStack in host mode", () => {
     const deploy = await run("deploy", 180_000, "deploy-after-kill.log");
     expect(deploy.code, deploy.output).toBe(0);
     expect(deploy.output).toContain("mining: the hash counter rose");
+    // Patches off: CloudFormation dropped rng's reserved concurrency; the deploy set it.
+    expect(deploy.output).toContain(
+      "fixed through the AWS API: dockercoins-local-rng: reserved concurrency set to 1 (was none)",
+    );
+  });
+
+  it("server-side patches off: an update deploy loses the live stage, deploy:local restores it, smoke:local passes", async () => {
+    // --force: serverless skips a deploy with no changes; this one must update the stack.
+    const update = await runLocalStackScript("deploy", env, {
+      timeoutMs: 180_000,
+      log: "deploy-update-patches-off.log",
+      args: ["--force"],
+    });
+    expect(update.code, update.output).toBe(0);
+    expect(update.output).toMatch(
+      /stage local was gone \(deleted with the previous deployment\); created again on deployment \w+/,
+    );
+    expect(update.output).toContain("mining: the hash counter rose");
+    const smoke = await run("smoke", 300_000, "smoke-patches-off.log");
+    expect(smoke.code, smoke.output).toBe(0);
+    for (const check of ["✓ rng's reserved concurrency is 1", "✓ one replica", "✓ scale 2"]) {
+      expect(smoke.output).toContain(check);
+    }
+    figures.oneReplicaPatchesOff = said(smoke, /one replica mines ([\d.]+) hashes\/s/) ?? "?";
+    figures.twoReplicasPatchesOff = said(smoke, /scale 2: ([\d.]+) hashes\/s/) ?? "?";
   });
 
   it("remove:local removes the stack, and its functions' processes end", async () => {

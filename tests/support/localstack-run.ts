@@ -21,7 +21,7 @@ const ARTIFACTS = join(projectRoot, "test-results", "localstack");
 export function runLocalStackScript(
   command: string,
   env: Record<string, string>,
-  options: { timeoutMs: number; log?: string },
+  options: { timeoutMs: number; log?: string; args?: readonly string[] },
 ): Promise<ScriptRun> {
   const started = Date.now();
   const logFile = options.log === undefined ? undefined : join(ARTIFACTS, options.log);
@@ -30,11 +30,15 @@ export function runLocalStackScript(
     writeFileSync(logFile, "");
   }
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(projectRoot, "localstack", "run.js"), command], {
-      cwd: projectRoot,
-      env: childEnvironment(env),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(projectRoot, "localstack", "run.js"), command, ...(options.args ?? [])],
+      {
+        cwd: projectRoot,
+        env: childEnvironment(env),
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let output = "";
     const keep = (chunk: Buffer) => {
       output += chunk.toString("utf8");

@@ -150,8 +150,18 @@ process.on("SIGTERM", () => process.exit(0));
 const parent = process.ppid;
 setInterval(() => process.ppid !== parent && process.exit(0), PARENT_CHECK_MS).unref();
 
+/**
+ * AWS starts an environment's logs with its runtime's version; here it names the host node that
+ * stands in for it (the executor's choice, node.py), which is how `deploy:local` and
+ * `smoke:local` tell which Node ran the functions. It joins the first invocation's logs.
+ */
+const initStartLine = (executionEnv: string | undefined) =>
+  `INIT_START Runtime Version: ${(executionEnv ?? "").replace(/^AWS_Lambda_/, "") || "nodejs"} ` +
+  `on host node ${process.version} (${process.execPath})\n`;
+
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
+  process.stdout.write(initStartLine(env.AWS_EXECUTION_ENV));
   let fn: Handler;
   try {
     fn = await loadHandler(taskRoot, handlerName);

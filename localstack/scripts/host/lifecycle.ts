@@ -73,7 +73,7 @@ function logTail(file: string): string {
 }
 
 /** The runtime, bundled, copied into the state folder: its path marks this LocalStack's functions. */
-function bundleRuntime(stateDir: string): string {
+export function bundleRuntime(stateDir: string): string {
   const { bundleTypeScript } = require(runTs) as { bundleTypeScript(entry: string): string };
   const target = join(stateDir, "runtime", "host-runtime.cjs");
   mkdirSync(join(stateDir, "runtime"), { recursive: true });
@@ -185,6 +185,7 @@ export async function startHostMode(
       pluginDir: paths.plugin,
       runtimeJs,
       nodeModules: join(projectRoot, "node_modules"),
+      nodeCache: settings.cacheDir,
       esmConcurrency: settings.esmConcurrency,
       debug: settings.debug,
     });

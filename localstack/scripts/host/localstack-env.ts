@@ -14,6 +14,8 @@ export interface LocalStackEnvInput {
   runtimeJs: string;
   /** Holds @aws-sdk/*, which the AWS Node.js runtimes ship and our bundles leave out. */
   nodeModules: string;
+  /** Where node<major>-<version>/ installs of the registry's `node` package are looked for. */
+  nodeCache: string;
   esmConcurrency: number;
   debug: boolean;
 }
@@ -50,7 +52,10 @@ export function localStackEnvironment(input: LocalStackEnvInput): NodeJS.Process
     PYTHONPATH: input.pluginDir,
     LAMBDA_RUNTIME_EXECUTOR: "host",
     LAMBDA_HOST_RUNTIME_JS: input.runtimeJs,
-    LAMBDA_HOST_NODE_BIN: process.execPath,
+    // A function's runtime major picks its node (LAMBDA_HOST_NODE_BIN_<major>, this cache,
+    // PATH: the executor's node.py); this one runs any other, with a warning in the log.
+    LAMBDA_HOST_NODE_BIN: process.env.LAMBDA_HOST_NODE_BIN || process.execPath,
+    LAMBDA_HOST_NODE_CACHE: process.env.LAMBDA_HOST_NODE_CACHE || input.nodeCache,
     LAMBDA_HOST_NODE_PATH: input.nodeModules,
     HOST_EXECUTOR_SQS_ESM_CONCURRENCY: String(input.esmConcurrency),
     LAMBDA_EVENT_SOURCE_MAPPING_MAX_BACKOFF_ON_EMPTY_POLL_SEC:

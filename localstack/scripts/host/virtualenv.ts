@@ -2,9 +2,9 @@
  * LocalStack's virtualenv for host mode, and the host executor plugin in it.
  *
  * The virtualenv holds LocalStack 4.13.1 with the committed pins (localstack/host/
- * requirements.txt and the tag's constraints file): about 500 MB and 2 minutes to install,
+ * requirements.txt and the tag's constraints file) and pytest (requirements-test.txt): about 500 MB and 2 minutes to install,
  * so it lives outside the clone, in ~/.cache/dockercoins/localstack-<key>, and every clone
- * shares it. The key hashes what decides its content (the interpreter and its version, both
+ * shares it. The key hashes what decides its content (the interpreter and its version, the
  * pin files), so changed pins give a new virtualenv and unchanged ones are reused as they are.
  * It is built beside its final name and renamed when complete: an interrupted install is
  * never taken for a finished one.
@@ -35,6 +35,8 @@ import { siteFiles } from "../site";
 
 const HOST_PACKAGE_DIR = join(projectRoot, "localstack", "host");
 const REQUIREMENTS = join(HOST_PACKAGE_DIR, "requirements.txt");
+/** pytest for the host executor's own tests (localstack/host/tests), in the same virtualenv. */
+const TEST_REQUIREMENTS = join(HOST_PACKAGE_DIR, "requirements-test.txt");
 const CONSTRAINTS = join(HOST_PACKAGE_DIR, "constraints-runtime-4.13.1.txt");
 /** Bump to force new virtualenvs when the way they are built changes. */
 const RECIPE = "1";
@@ -51,6 +53,7 @@ function virtualenvKey(python: FoundPython): string {
     hash.update(`${part}\n`);
   }
   hash.update(readFileSync(REQUIREMENTS));
+  hash.update(readFileSync(TEST_REQUIREMENTS));
   hash.update(readFileSync(CONSTRAINTS));
   return `py${python.info[0]}${python.info[1]}-${hash.digest("hex").slice(0, 12)}`;
 }
@@ -143,6 +146,8 @@ export async function ensureVirtualenv(
         CONSTRAINTS,
         "-r",
         REQUIREMENTS,
+        "-r",
+        TEST_REQUIREMENTS,
       ],
       logFile,
       progress.onLine,

@@ -44,7 +44,7 @@ from .endpoint import (
     RuntimeGoneError,
     error_json,
 )
-from .node import node_bin, node_version, runtime_js, runtime_major
+from .node import node_bin, node_for, node_version, runtime_js
 from .process import KILL_WAIT_SEC, RuntimeProcess
 from .settings import HEAP_SHARE_OF_MEMORY, MIN_HEAP_MB, settings
 
@@ -226,6 +226,10 @@ class HostRuntimeExecutor(RuntimeExecutor):
         if "NODE_PATH" not in self.env_vars:
             env["NODE_PATH"] = os.pathsep.join(p for p in (host.node_path, str(code_dir)) if p)
         env["LOCALSTACK_INTEROP_HOST"] = "127.0.0.1"
+        # LocalStack sets "AWS_Lambda_rapid" and leaves the rest to the runtime, as on AWS,
+        # where the Node.js runtime sets AWS_Lambda_nodejs24.x (say).
+        if env.get("AWS_EXECUTION_ENV") == "AWS_Lambda_rapid":
+            env["AWS_EXECUTION_ENV"] = f"AWS_Lambda_{self.function_version.config.runtime}"
         return env
 
     # ---- class level ----------------------------------------------------------------------
@@ -242,17 +246,7 @@ class HostRuntimeExecutor(RuntimeExecutor):
         if cfg.layers:
             LOG.warning("host executor: layers are ignored for %s", function_version.qualified_arn)
         runtime_js()
-        node = node_bin(runtime)
-        have = node_version(node)
-        if have.lstrip("v").split(".")[0] != runtime_major(runtime):
-            LOG.info(
-                "host executor: %s declares %s and runs on %s %s (LAMBDA_HOST_NODE_BIN_%s picks another)",
-                function_version.qualified_arn,
-                runtime,
-                node,
-                have,
-                runtime_major(runtime),
-            )
+        node_for(runtime)  # chosen and logged once per runtime major (node.py)
         if cfg.code:
             cfg.code.prepare_for_execution()  # unzips into $TMP/lambda/<bucket>/<id>/code once
 

@@ -3,7 +3,6 @@ one module (`npm run localstack:up` sets them; localstack/README.md lists them).
 fails with a message naming the variable rather than somewhere later, inside an invocation."""
 
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +22,12 @@ class HostSettingError(ValueError):
 class HostSettings:
     # The Node.js execution environment (bundled from localstack/host/runtime/ by localstack:up).
     runtime_js: Path | None
-    # node binaries: per runtime major ("22" for nodejs22.x), then the default one.
+    # node binaries: per runtime major ("24" for nodejs24.x), LAMBDA_HOST_NODE_BIN_<major>.
     node_by_major: dict[str, str]
+    # Holds node<major>-<version>/node_modules/.bin/node (the registry's `node` package
+    # installed with `npm install --prefix`): where a runtime's major is looked up next.
+    node_cache_dir: Path | None
+    # The node for a runtime major found nowhere else (logged as a fallback).
     node_default: str | None
     # Extra NODE_PATH: a node_modules holding @aws-sdk/*, which the AWS Node runtimes ship.
     node_path: str
@@ -38,9 +41,6 @@ class HostSettings:
     sqs_esm_concurrency: int
     # LocalStack's CloudWatch metrics per invocation (Invocations, Errors).
     lambda_metrics: bool
-
-    def node_for(self, major: str) -> str | None:
-        return self.node_by_major.get(major) or self.node_default or shutil.which("node")
 
 
 def _flag(env, name: str, default: bool) -> bool:
@@ -73,6 +73,7 @@ def load_settings(env=os.environ) -> HostSettings:
     return HostSettings(
         runtime_js=Path(runtime_js) if runtime_js else None,
         node_by_major={k[len(prefix) :]: v for k, v in env.items() if k.startswith(prefix) and v},
+        node_cache_dir=Path(cache) if (cache := env.get("LAMBDA_HOST_NODE_CACHE", "").strip()) else None,
         node_default=env.get("LAMBDA_HOST_NODE_BIN") or None,
         node_path=env.get("LAMBDA_HOST_NODE_PATH", ""),
         inherit_env=tuple(
