@@ -3,6 +3,16 @@ import { eventually, type LocalCloud } from "../tests/support/launcher";
 /** The scale token the benchmarks start their local clouds with. */
 export const BENCH_SCALE_TOKEN = "bench-scale-token-0123456789";
 
+/** The bottleneck-free cloud: every simulated delay 0, rng concurrency 10, quiet logs. */
+export const BOTTLENECK_FREE = {
+  RNG_DELAY_MS: "0",
+  HASHER_DELAY_MS: "0",
+  WORKER_DELAY_MS: "0",
+  RNG_CONCURRENCY: "10",
+  SCALE_TOKEN: BENCH_SCALE_TOKEN,
+  LOG_LEVEL: "warn",
+};
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The cloud's /json document; a non-200 answer is an error naming its status. */

@@ -10,18 +10,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../common/project";
 import { startLocalCloud } from "../tests/support/launcher";
-import { BENCH_SCALE_TOKEN, scaleAndWait, sleep } from "./cloud";
+import { BOTTLENECK_FREE, scaleAndWait, sleep } from "./cloud";
 import { round } from "./load";
 import { type MiningWindow, miningWindow } from "./measure";
-
-const FAST = {
-  RNG_DELAY_MS: "0",
-  HASHER_DELAY_MS: "0",
-  WORKER_DELAY_MS: "0",
-  RNG_CONCURRENCY: "10",
-  SCALE_TOKEN: BENCH_SCALE_TOKEN,
-  LOG_LEVEL: "warn",
-};
 
 export interface DurabilityCost {
   replicas: number;
@@ -44,8 +35,8 @@ export async function durabilityCost(options: {
   // On the project's disk, where .local-cloud/ would be: fsync costs what it costs there.
   const cacheDir = join(projectRoot, "node_modules", ".cache");
   const stateDir = mkdtempSync(join(cacheDir, "dockercoins-bench-state-"));
-  const durable = await startLocalCloud(FAST, { stateDir });
-  const ephemeral = await startLocalCloud({ ...FAST, LOCAL_CLOUD_STATE_DIR: "none" });
+  const durable = await startLocalCloud(BOTTLENECK_FREE, { stateDir });
+  const ephemeral = await startLocalCloud({ ...BOTTLENECK_FREE, LOCAL_CLOUD_STATE_DIR: "none" });
   const clouds = { durable, ephemeral };
   const windows: DurabilityCost["windows"] = { durable: [], ephemeral: [] };
   try {

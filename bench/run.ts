@@ -21,7 +21,7 @@ import { parseArgs } from "node:util";
 import { projectRoot } from "../common/project";
 import { functionBundleDir } from "../offline/serverless/function-bundles";
 import { type LocalCloud, startLocalCloud } from "../tests/support/launcher";
-import { BENCH_SCALE_TOKEN, scaleAndWait, sleep } from "./cloud";
+import { BENCH_SCALE_TOKEN, BOTTLENECK_FREE, scaleAndWait, sleep } from "./cloud";
 import { durabilityCost } from "./durability";
 import { evaluateGoals, printGoals } from "./goals";
 import { type LoadResult, type LoadSpec, medianOf } from "./load";
@@ -121,14 +121,7 @@ async function durabilityOnly(): Promise<void> {
 export async function main(): Promise<void> {
   if (flags.durability) return durabilityOnly();
   const workshop = await workshopPace();
-  const cloud = await startLocalCloud({
-    RNG_DELAY_MS: "0",
-    HASHER_DELAY_MS: "0",
-    WORKER_DELAY_MS: "0",
-    RNG_CONCURRENCY: "10",
-    SCALE_TOKEN: BENCH_SCALE_TOKEN,
-    LOG_LEVEL: "warn",
-  });
+  const cloud = await startLocalCloud(BOTTLENECK_FREE);
   try {
     // Mining first, on a fresh cloud: its memory is what mining costs, not what the latency
     // runs' bursts of /json left in the heap.

@@ -7,10 +7,10 @@
  * scripts. The checks are in scripts/doctor/, pure; this file only gathers the facts.
  */
 import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
-import { findOnPath, lookUpBrowser } from "../common/browser/browser-lookup";
-import { localStackSettings, scriptSettings } from "../common/command-environment";
+import { findOnPath } from "../common/browser/browser-lookup";
+import { lookUpHostBrowser } from "../common/browser/chromium";
+import { localStackSettings, } from "../common/command-environment";
 import { hostFileSystem, hostPlatform } from "../common/host-system";
 import { projectRoot } from "../common/project";
 import { nodeCheck } from "./doctor/node";
@@ -53,13 +53,7 @@ export async function main(args: string[]): Promise<void> {
   }
   const env = process.env;
   const platform = hostPlatform();
-  const browser = lookUpBrowser({
-    chromiumPath: scriptSettings(env).chromiumPath,
-    env,
-    platform: process.platform,
-    home: homedir(),
-    fs: hostFileSystem,
-  });
+  const browser = lookUpHostBrowser(env);
   const redisServer = findOnPath("redis-server", env, hostFileSystem);
   const redisUrl = env.REDIS_URL || undefined;
   let ports: PortNeed[] = [];

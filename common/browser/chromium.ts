@@ -11,7 +11,7 @@ import type { Env } from "../../functions/shared/settings";
 import { scriptSettings } from "../command-environment";
 import { hostFileSystem, hostPlatform } from "../host-system";
 import { installCommand } from "../platform";
-import { browserNotFoundMessage, lookUpBrowser } from "./browser-lookup";
+import { type BrowserLookup, browserNotFoundMessage, lookUpBrowser } from "./browser-lookup";
 
 export const CHROMIUM_ARGS = [
   "--headless",
@@ -29,15 +29,20 @@ export class BrowserNotFoundError extends Error {
   override readonly name = "BrowserNotFoundError";
 }
 
-/** The browser's executable; a BrowserNotFoundError saying where it looked and what to do. */
-export function findBrowser(env: Env = process.env): string {
-  const lookup = lookUpBrowser({
+/** The browser lookup on this machine (CHROMIUM_PATH, PATH, the usual places). */
+export function lookUpHostBrowser(env: Env = process.env): BrowserLookup {
+  return lookUpBrowser({
     chromiumPath: scriptSettings(env).chromiumPath,
     env,
     platform: process.platform,
     home: homedir(),
     fs: hostFileSystem,
   });
+}
+
+/** The browser's executable; a BrowserNotFoundError saying where it looked and what to do. */
+export function findBrowser(env: Env = process.env): string {
+  const lookup = lookUpHostBrowser(env);
   if (!lookup.found) {
     throw new BrowserNotFoundError(
       browserNotFoundMessage(lookup, installCommand("browser", hostPlatform())),
