@@ -33,6 +33,7 @@ export interface DashboardSettings {
   apiUrl: string;
   jsonCacheMs: number;
   hostStats?: () => Promise<unknown>;
+  cloudReport?: () => Promise<unknown>;
   log: Log;
 }
 
@@ -60,6 +61,7 @@ export class DockerCoinsLocal {
       apiUrl: settings.apiUrl,
       jsonCacheMs: settings.jsonCacheMs,
       ...(settings.hostStats && { hostStats: settings.hostStats }),
+      ...(settings.cloudReport && { cloudReport: settings.cloudReport }),
       log: settings.log,
     });
   }

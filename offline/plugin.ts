@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { localCloudReporter } from "./cloud/reporter";
 import { DockerCoinsLocal } from "./dockercoins";
 import {
   exposeToSharedPackages,
@@ -199,7 +200,10 @@ export class LocalCloudPlugin {
   private async runFunctions(codeDir: string): Promise<void> {
     const specs = functionSpecs(this.serverless.service, this.environment.awsVariables);
     exposeToSharedPackages(sharedAwsSettings(specs));
-    this.runner = await runFunctionsInHost(specs, codeDir, this.router.channel("functions"));
+    this.runner = await runFunctionsInHost(specs, codeDir, {
+      idleMs: this.settings.functionIdleSeconds * 1000,
+      log: this.router.channel("functions"),
+    });
     const runner = this.runner;
     this.running.push({ name: "function host", stop: () => runner.close() });
     const limits = [...specs.values()]
@@ -256,6 +260,12 @@ export class LocalCloudPlugin {
       apiUrl,
       jsonCacheMs: s.jsonCacheMs,
       hostStats: () => this.runner?.hostStats() ?? Promise.resolve(undefined),
+      cloudReport: localCloudReporter({
+        stage: service.provider.stage,
+        runner,
+        queues: [...this.queues.values()],
+        depths: (name) => sqs.depths(name),
+      }),
       log: this.router.channel("dashboard"),
     });
     this.running.push({ name: "dashboard", stop: dashboard.close });

@@ -56,7 +56,8 @@ export interface QueueFigures {
   inFlight: number | null;
   /** Age of the oldest message not deleted, in seconds; null with it reported: queue empty. */
   oldestAgeSeconds: number | null;
-  deadLetter: { name: string; visible: number | null } | null;
+  /** Its dead-letter queue: messages in it (visible or in flight). */
+  deadLetter: { name: string; messages: number | null } | null;
 }
 
 export const FUNCTION_FIGURES = [
@@ -79,7 +80,7 @@ export const QUEUE_FIGURES = [
   "visible",
   "inFlight",
   "oldestAgeSeconds",
-  "deadLetterVisible",
+  "deadLetterMessages",
 ] as const;
 
 /** Every figure a stage may or may not report; `concurrencyHistory` is the per-second chart. */

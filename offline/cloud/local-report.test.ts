@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FIGURES, HISTORY_SECONDS } from "../../functions/shared/cloud-report";
 import { FunctionWindow } from "./function-window";
-import { localCloudReport } from "./local-report";
+import { localCloudReport, queueStates } from "./local-report";
 
 const T0 = 1_800_000_000_000;
 
@@ -39,7 +39,7 @@ describe("the local cloud's report", () => {
           visible: 3,
           inFlight: 2,
           oldestSentAt: T0 - 4_500,
-          deadLetter: { name: "tickets-dlq", visible: 1 },
+          deadLetter: { name: "tickets-dlq", messages: 1 },
         },
         { name: "empty", visible: 0, inFlight: 0, oldestSentAt: null, deadLetter: null },
       ],
@@ -74,9 +74,38 @@ describe("the local cloud's report", () => {
         visible: 3,
         inFlight: 2,
         oldestAgeSeconds: 5,
-        deadLetter: { name: "tickets-dlq", visible: 1 },
+        deadLetter: { name: "tickets-dlq", messages: 1 },
       },
       { name: "empty", visible: 0, inFlight: 0, oldestAgeSeconds: null, deadLetter: null },
+    ]);
+  });
+});
+
+describe("queueStates", () => {
+  it("puts each dead-letter queue beside its source queue, counting what it holds", () => {
+    const queue = (name: string, dlq: string | null, visible = 0, inFlight = 0) => ({
+      name,
+      arn: `arn:aws:sqs:us-east-1:000000000000:${name}`,
+      visible,
+      inFlight,
+      oldestSentAt: null,
+      deadLetterTargetArn: dlq === null ? null : `arn:aws:sqs:us-east-1:000000000000:${dlq}`,
+    });
+    expect(
+      queueStates([
+        queue("tickets-dlq", null, 1, 1),
+        queue("tickets", "tickets-dlq", 4, 2),
+        queue("other", null),
+      ]),
+    ).toEqual([
+      {
+        name: "tickets",
+        visible: 4,
+        inFlight: 2,
+        oldestSentAt: null,
+        deadLetter: { name: "tickets-dlq", messages: 2 },
+      },
+      { name: "other", visible: 0, inFlight: 0, oldestSentAt: null, deadLetter: null },
     ]);
   });
 });

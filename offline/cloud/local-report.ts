@@ -27,14 +27,42 @@ export interface FunctionState {
   window: FunctionWindow;
 }
 
-/** One queue as fauxqs holds it now (see sqs/emulator.ts, queueDepths). */
+/** One queue as fauxqs holds it now (see sqs/emulator.ts, depths). */
 export interface QueueState {
   name: string;
   visible: number;
   inFlight: number;
   /** When the oldest message not deleted was sent (epoch ms), or null: none. */
   oldestSentAt: number | null;
-  deadLetter: { name: string; visible: number } | null;
+  deadLetter: { name: string; messages: number } | null;
+}
+
+/** A queue of the stage with its depths (QueueDepths of sqs/emulator.ts). */
+export interface MeasuredQueue {
+  name: string;
+  arn: string;
+  visible: number;
+  inFlight: number;
+  oldestSentAt: number | null;
+  deadLetterTargetArn: string | null;
+}
+
+/** Queues with their dead-letter queue beside them; a DLQ is not listed on its own. */
+export function queueStates(queues: MeasuredQueue[]): QueueState[] {
+  const byArn = new Map(queues.map((q) => [q.arn, q]));
+  const deadLetters = new Set(queues.map((q) => q.deadLetterTargetArn));
+  return queues
+    .filter((q) => !deadLetters.has(q.arn))
+    .map((q) => {
+      const dlq = q.deadLetterTargetArn === null ? undefined : byArn.get(q.deadLetterTargetArn);
+      return {
+        name: q.name,
+        visible: q.visible,
+        inFlight: q.inFlight,
+        oldestSentAt: q.oldestSentAt,
+        deadLetter: dlq ? { name: dlq.name, messages: dlq.visible + dlq.inFlight } : null,
+      };
+    });
 }
 
 export const LOCAL_CLOUD_SOURCE =

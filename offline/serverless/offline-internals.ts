@@ -12,6 +12,7 @@ import {
   type FunctionSpec,
   installFunctionRunner,
   type LambdaFunctionSurface,
+  type RunnerOptions,
 } from "./function-runner";
 
 type LogMethod = (...args: unknown[]) => void;
@@ -48,12 +49,12 @@ export function preloadOffline(): Promise<unknown> {
 export async function runFunctionsInHost(
   functions: Map<string, FunctionSpec>,
   codeDir: string,
-  log: (line: string) => void,
+  options: RunnerOptions,
 ): Promise<FunctionRunner> {
   const { default: LambdaFunction } = (await import(
     offlineModule("lambda", "LambdaFunction.js")
   )) as { default: { prototype: LambdaFunctionSurface } };
-  return installFunctionRunner(LambdaFunction.prototype, functions, codeDir, log);
+  return installFunctionRunner(LambdaFunction.prototype, functions, codeDir, options);
 }
 
 /**

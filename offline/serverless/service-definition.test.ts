@@ -99,4 +99,17 @@ describe("localCloudSettings", () => {
       /SQS_PORT must be a TCP port/,
     );
   });
+
+  it("reads the instances' idle time from serverless-offline's terminateIdleLambdaTime", () => {
+    expect(localCloudSettings({}).functionIdleSeconds).toBe(60);
+    const offline = (value: unknown) => ({
+      "serverless-offline": { terminateIdleLambdaTime: value },
+    });
+    expect(localCloudSettings(offline("5")).functionIdleSeconds).toBe(5);
+    for (const bad of ["0", "-1", "1.5", "soon", "3601"]) {
+      expect(() => localCloudSettings(offline(bad))).toThrow(
+        /FUNCTION_IDLE_SECONDS must be a whole number of seconds from 1 to 3600/,
+      );
+    }
+  });
 });

@@ -130,6 +130,11 @@ export interface LocalCloudSettings {
   /** The folder whose changes rebuild the functions, or undefined (FUNCTIONS_WATCH=none). */
   watch: string | undefined;
   httpPort: number;
+  /**
+   * serverless-offline's `terminateIdleLambdaTime` (FUNCTION_IDLE_SECONDS): an instance idle
+   * this long is dropped, so the next call is a cold start (Lambda keeps them minutes).
+   */
+  functionIdleSeconds: number;
 }
 
 function port(name: string, value: unknown): number {
@@ -147,6 +152,19 @@ function cacheMs(value: unknown): number {
   if (!Number.isInteger(n) || n < 0 || n > 1_000) {
     throw new ServiceDefinitionError(
       `JSON_CACHE_MS must be from 0 to 1000 ms, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
+/** Up to an hour: the local cloud keeps every instance of a busy afternoon otherwise. */
+const MAX_IDLE_SECONDS = 3_600;
+
+function idleSeconds(value: unknown): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_IDLE_SECONDS) {
+    throw new ServiceDefinitionError(
+      `FUNCTION_IDLE_SECONDS must be a whole number of seconds from 1 to ${MAX_IDLE_SECONDS}, got ${JSON.stringify(value)}`,
     );
   }
   return n;
@@ -179,5 +197,7 @@ export function localCloudSettings(
     jsonCacheMs: cacheMs(local.jsonCacheMs ?? 250),
     watch: watchFolder(local.watch),
     httpPort: port("API_PORT", offline.httpPort ?? 3000),
+    // serverless-offline's own default, when serverless.yml does not set it.
+    functionIdleSeconds: idleSeconds(offline.terminateIdleLambdaTime ?? 60),
   };
 }
