@@ -1,7 +1,10 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CloudReport, FunctionFigures } from "../../functions/shared/cloud-report";
 import { eventually, type LocalCloud, startLocalCloud } from "../../offline/launcher";
-import { cloudSqs, TICKET_QUEUE } from "../support/sqs";
+import { projectRoot } from "../../offline/project";
+import { TICKET_QUEUE } from "../support/sqs";
 
 // The Cloud panel's figures (GET /cloud on the dashboard origin) on the real local cloud,
 // checked against what happens and against independent counts: the function host's own
@@ -30,6 +33,14 @@ async function scale(cloud: LocalCloud, replicas: number): Promise<void> {
   });
   expect(res.status).toBe(200);
 }
+
+/** `npm run poison` (the same command line), against the given SQS settings. */
+const poison = (env: Record<string, string>) =>
+  promisify(execFile)(process.execPath, ["scripts/run-ts.cjs", "scripts/poison.ts"], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    timeout: 30_000,
+  });
 
 const until = <T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>) =>
   eventually(check, timeoutMs, what);
@@ -135,15 +146,28 @@ describe("stage dev, rng concurrency 10, short idle time", () => {
     expect(r.concurrency?.byFunction.rng?.at(-1)).toBe(0);
   });
 
-  it("a poison ticket is retried, then counted in the DLQ", async () => {
-    const sqs = cloudSqs(cloud);
-    await sqs.send(TICKET_QUEUE, "poison: not a ticket");
-    sqs.client.destroy();
+  it("a poison ticket (npm run poison) is retried, then counted in the DLQ", async () => {
+    const sent = await poison({ SQS_PORT: String(cloud.ports.sqs) });
+    expect(sent.stdout).toMatch(
+      /sent a poison ticket \(message \S+\) to dockercoins-dev-worker-tickets/,
+    );
     const r = await until("the poison ticket in the DLQ", 30_000, async () => {
       const now = await report(cloud);
       return now.queues[0]?.deadLetter?.messages === 1 ? now : undefined;
     });
     expect(r.queues[0]).toMatchObject({ visible: 0, inFlight: 0, oldestAgeSeconds: null });
     expect(fn(r, "worker").invocationsPerSecond).not.toBeNull();
+  });
+});
+
+describe("npm run poison without a local cloud", () => {
+  it("fails with a clear message and exit 1", async () => {
+    const failed = await poison({ SQS_PORT: "1" }).catch(
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(failed).toMatchObject({ code: 1 });
+    expect((failed as { stderr: string }).stderr).toMatch(
+      /poison: ✖ cannot find queue dockercoins-dev-worker-tickets at http:\/\/127\.0\.0\.1:1 .*Is `npm start` running\?/,
+    );
   });
 });
