@@ -106,6 +106,16 @@ export async function main(): Promise<void> {
     workshopCores: median(runs[tree].workshop.map((w) => w.cores)),
     workshopRssMiB: median(runs[tree].workshop.map((w) => w.rssMiB)),
     hashesPerSecond4Replicas: median(runs[tree].flat.map((w) => w.hashesPerSecond)),
+    cpuMsPerHash4Replicas: median(runs[tree].flat.map((w) => w.cpuMsPerHash)),
+  });
+  // Each round's two trees ran minutes apart: their ratio is less exposed to the machine's
+  // other tenants than the medians over the whole run.
+  const meanRate = (windows: MiningWindow[]) =>
+    windows.reduce((sum, w) => sum + w.hashesPerSecond, 0) / Math.max(1, windows.length);
+  const pairedRatios = Array.from({ length: ROUNDS }, (_, r) => {
+    const of = (tree: Tree) =>
+      meanRate(runs[tree].flat.slice(r * MINING_WINDOWS, (r + 1) * MINING_WINDOWS));
+    return round(of("change") / of("baseline"), 3);
   });
   const baseline = summary("baseline");
   const change = summary("change");
@@ -115,6 +125,8 @@ export async function main(): Promise<void> {
     rounds: ROUNDS,
     baseline,
     change,
+    pairedRatios,
+    medianPairedRatio: median(pairedRatios),
     delta: {
       hashesPerSecond: round(
         change.hashesPerSecond4Replicas / baseline.hashesPerSecond4Replicas - 1,

@@ -33,7 +33,7 @@ export interface DashboardSettings {
   apiUrl: string;
   jsonCacheMs: number;
   hostStats?: () => Promise<unknown>;
-  cloudReport?: () => Promise<unknown>;
+  cloudReport?: () => Promise<string>;
   log: Log;
 }
 

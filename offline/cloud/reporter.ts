@@ -4,6 +4,7 @@
  * cost nothing while no page is open.
  */
 import type { CloudReport } from "../../functions/shared/cloud-report";
+
 import type { FunctionRunner } from "../serverless/function-runner";
 import type { Queue, QueueDepths } from "../sqs/emulator";
 import { localCloudReport, queueStates } from "./local-report";
@@ -18,8 +19,12 @@ export interface ReporterSources {
   depths: (queueName: string) => Promise<QueueDepths>;
 }
 
-export function localCloudReporter(sources: ReporterSources): () => Promise<CloudReport> {
-  let last: { at: number; report: Promise<CloudReport> } | undefined;
+/**
+ * The report as the JSON body GET /cloud answers: built and serialised once per
+ * REPORT_CACHE_MS, so eight clients polling flat out cost one build, not eight.
+ */
+export function localCloudReporter(sources: ReporterSources): () => Promise<string> {
+  let last: { at: number; report: Promise<string> } | undefined;
   const build = async (): Promise<CloudReport> => {
     const measured = await Promise.all(
       sources.queues.map(async (queue) => ({
@@ -38,7 +43,7 @@ export function localCloudReporter(sources: ReporterSources): () => Promise<Clou
   return () => {
     const now = performance.now();
     if (!last || now - last.at >= REPORT_CACHE_MS) {
-      const report = build();
+      const report = build().then((built) => JSON.stringify(built));
       // A failed build is not reused: the next request tries again.
       report.catch(() => {
         if (last?.report === report) last = undefined;

@@ -33,8 +33,8 @@ export interface DashboardOptions {
   jsonCacheMs: number;
   /** The function host thread's own figures, added to the local cloud's stats. */
   hostStats?: () => Promise<unknown>;
-  /** The cloud report (offline/cloud/reporter.ts), served at CLOUD_REPORT_ROUTE. */
-  cloudReport?: () => Promise<unknown>;
+  /** The cloud report as JSON (offline/cloud/reporter.ts), served at CLOUD_REPORT_ROUTE. */
+  cloudReport?: () => Promise<string>;
   log: (line: string) => void;
 }
 
@@ -127,7 +127,7 @@ async function handle(
     return;
   }
   if (url.pathname === CLOUD_REPORT_ROUTE && options.cloudReport) {
-    const body = JSON.stringify(await options.cloudReport());
+    const body = await options.cloudReport();
     res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
     res.end(method === "HEAD" ? undefined : body);
     return;
