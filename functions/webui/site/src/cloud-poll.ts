@@ -39,6 +39,10 @@ const delayAfter: Record<CloudView["kind"], number> = {
  * queue), one at a time, separate from /json so that a stage without it loses nothing else.
  */
 export async function pollCloud(config: SiteConfig, panel: CloudPanel): Promise<void> {
+  if (!config.cloudReport) {
+    panel.render({ kind: "unsupported", reason: "its API does not offer a cloud report" });
+    return;
+  }
   const started = performance.now();
   const view = await fetchView(config);
   try {
