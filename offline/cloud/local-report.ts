@@ -27,7 +27,7 @@ export interface FunctionState {
   window: FunctionWindow;
 }
 
-/** One queue as fauxqs holds it now (see sqs/emulator.ts, depths). */
+/** One queue as fauxqs holds it now (see sqs/queue-depths.ts). */
 export interface QueueState {
   name: string;
   visible: number;
@@ -37,7 +37,7 @@ export interface QueueState {
   deadLetter: { name: string; messages: number } | null;
 }
 
-/** A queue of the stage with its depths (QueueDepths of sqs/emulator.ts). */
+/** A queue of the stage with its depths (QueueDepths of sqs/queue-depths.ts). */
 export interface MeasuredQueue {
   name: string;
   arn: string;

@@ -6,7 +6,8 @@
 import type { CloudReport } from "../../functions/shared/cloud-report";
 
 import type { FunctionRunner } from "../serverless/function-runner";
-import type { Queue, QueueDepths } from "../sqs/emulator";
+import type { Queue } from "../sqs/emulator";
+import type { QueueDepths } from "../sqs/queue-depths";
 import { localCloudReport, queueStates } from "./local-report";
 
 /** Pages poll once a second; answers this fresh are shared by every page (and test). */

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { buildApp } from "fauxqs";
 import type { ArrivalSignal } from "./poller";
+import { type QueueDepths, queueDepthsOf } from "./queue-depths";
 import { type CfnResources, planQueues, type QueuePlan, renderRedrivePolicy } from "./queue-plan";
 import { toInternalQueueUrl, toPublicQueueUrls } from "./queue-url";
 
@@ -34,16 +35,6 @@ export type SqsEmulator = {
   /** Closes the server (pending long polls return empty) and the client. Stop pollers first. */
   stop(): Promise<void>;
 };
-
-/** What a queue holds now, as the cloud report shows it. */
-export interface QueueDepths {
-  visible: number;
-  inFlight: number;
-  /** When the oldest message not deleted was sent (epoch ms); null when there is none. */
-  oldestSentAt: number | null;
-  /** Its RedrivePolicy's dead-letter queue, if it has one. */
-  deadLetterTargetArn: string | null;
-}
 
 /** A queue of the template, as created: its CloudFormation logical id and its SQS identity. */
 export interface Queue {
@@ -188,50 +179,6 @@ function signalArrivals(app: FauxqsApp): (internalUrl: string) => ArrivalSignal 
   };
 }
 
-type Inspected = { sentTimestamp?: unknown };
-
-function deadLetterTargetOf(policy: string | undefined): string | null {
-  if (policy === undefined) return null;
-  try {
-    const parsed: unknown = JSON.parse(policy);
-    const arn = isRecord(parsed) ? parsed.deadLetterTargetArn : undefined;
-    return typeof arn === "string" ? arn : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * fauxqs' non-destructive inspection (GET /_fauxqs/queues/<name>), in process: the messages
- * ready, delayed and in flight, each with the time it was sent.
- */
-async function queueDepths(app: FauxqsApp, queueName: string): Promise<QueueDepths> {
-  const answer = await app.inject({
-    method: "GET",
-    url: `/_fauxqs/queues/${encodeURIComponent(queueName)}`,
-  });
-  if (answer.statusCode !== 200) {
-    throw new Error(`fauxqs has no queue ${queueName} (${answer.statusCode})`);
-  }
-  const { messages, attributes } = JSON.parse(answer.body) as {
-    messages: { ready: Inspected[]; delayed: Inspected[]; inflight: { message: Inspected }[] };
-    attributes: { RedrivePolicy?: string };
-  };
-  const sent = [
-    ...messages.ready,
-    ...messages.delayed,
-    ...messages.inflight.map((entry) => entry.message),
-  ]
-    .map((m) => m.sentTimestamp)
-    .filter((t): t is number => typeof t === "number");
-  return {
-    visible: messages.ready.length,
-    inFlight: messages.inflight.length,
-    oldestSentAt: sent.length > 0 ? Math.min(...sent) : null,
-    deadLetterTargetArn: deadLetterTargetOf(attributes.RedrivePolicy),
-  };
-}
-
 /** Starts fauxqs on 127.0.0.1 (never 0.0.0.0, unlike fauxqs' own startFauxqs()). */
 export async function startSqsEmulator(opts: SqsEmulatorOptions): Promise<SqsEmulator> {
   const log = opts.log ?? (() => {});
@@ -260,7 +207,12 @@ export async function startSqsEmulator(opts: SqsEmulatorOptions): Promise<SqsEmu
   };
   const arrivals = (queueUrl: string) =>
     arrivalsOf(toInternalQueueUrl(queueUrl, port, EMULATOR_REGION));
-  const depths = (queueName: string) => queueDepths(app, queueName);
+  // fauxqs' non-destructive inspection, in process: no SQS call, no socket.
+  const depths = async (queueName: string) => {
+    const url = `/_fauxqs/queues/${encodeURIComponent(queueName)}`;
+    const answer = await app.inject({ method: "GET", url });
+    return queueDepthsOf(queueName, answer.statusCode, answer.body);
+  };
   return { endpoint, port, client, arrivals, depths, stop };
 }
 
