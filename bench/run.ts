@@ -81,11 +81,17 @@ async function latencies(cloud: LocalCloud) {
     ["hasher POST 32 bytes", { url: `${cloud.apiUrl}/hasher`, method: "POST", body: body32 }],
     ["json via API", { url: `${cloud.apiUrl}/json` }],
     ["json via dashboard", { url: `${cloud.dashboardUrl}/json` }],
+    ["cloud report via dashboard", { url: `${cloud.dashboardUrl}/cloud` }],
   ];
   const latency: Record<string, Record<string, LoadResult>> = {};
   for (const [name, spec] of endpoints) {
     latency[name] = {};
-    for (const concurrency of name.startsWith("json") ? [1, 8, 10] : [1, 10]) {
+    const levels = name.startsWith("json")
+      ? [1, 8, 10]
+      : name.startsWith("cloud")
+        ? [1, 8]
+        : [1, 10];
+    for (const concurrency of levels) {
       const result = await medianOf(RUNS, WARM_UP_MS, {
         ...spec,
         concurrency,

@@ -35,6 +35,10 @@ export interface ScriptSettings {
   screenshotStepSeconds: number;
   /** LOCAL_CLOUD_ECHO: print a launched local cloud's output as it comes (debugging tests). */
   echoLocalCloud: boolean;
+  /** SQS_ENDPOINT: where `npm run poison` sends; default the local cloud's fauxqs on SQS_PORT. */
+  sqsEndpoint: string;
+  /** TICKET_QUEUE_NAME: the workers' ticket queue (stage dev's by default). */
+  ticketQueueName: string;
 }
 
 export function scriptSettings(env: Env = process.env): ScriptSettings {
@@ -50,6 +54,11 @@ export function scriptSettings(env: Env = process.env): ScriptSettings {
     chromiumPath: env.CHROMIUM_PATH || undefined,
     screenshotStepSeconds: positiveNumberSetting(env, "STEP_SECONDS", 90),
     echoLocalCloud: Boolean(env.LOCAL_CLOUD_ECHO),
+    sqsEndpoint: (env.SQS_ENDPOINT || `http://127.0.0.1:${env.SQS_PORT || "9324"}`).replace(
+      /\/+$/,
+      "",
+    ),
+    ticketQueueName: env.TICKET_QUEUE_NAME || "dockercoins-dev-worker-tickets",
   };
 }
 

@@ -35,6 +35,7 @@ export interface DashboardSettings {
   apiUrl: string;
   jsonCacheMs: number;
   hostStats?: () => Promise<unknown>;
+  cloudReport?: () => Promise<string>;
   log: Log;
 }
 
@@ -77,6 +78,7 @@ export class DockerCoinsLocal {
       apiUrl: settings.apiUrl,
       jsonCacheMs: settings.jsonCacheMs,
       ...(settings.hostStats && { hostStats: settings.hostStats }),
+      ...(settings.cloudReport && { cloudReport: settings.cloudReport }),
       log: settings.log,
     });
   }

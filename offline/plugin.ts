@@ -3,6 +3,7 @@ import { cloudRedis } from "../common/redis/local-redis";
 import type { RedisKeepsDyingError } from "../common/redis/supervisor";
 import { startBridge } from "../common/upstash-bridge/server";
 import { cliOptions, type LocalCloudOptions } from "./cli-options";
+import { localCloudReporter } from "./cloud/reporter";
 import { DockerCoinsLocal } from "./dockercoins";
 import {
   exposeToSharedPackages,
@@ -204,8 +205,10 @@ export class LocalCloudPlugin {
   private async runFunctions(codeDir: string): Promise<void> {
     const specs = functionSpecs(this.serverless.service, this.environment.awsVariables);
     exposeToSharedPackages(sharedAwsSettings(specs));
-    const log = this.router.channel("functions");
-    this.runner = await runFunctionsInHost(this.offline, specs, codeDir, log);
+    this.runner = await runFunctionsInHost(this.offline, specs, codeDir, {
+      idleMs: this.settings.functionIdleSeconds * 1000,
+      log: this.router.channel("functions"),
+    });
     const runner = this.runner;
     this.running.push({ name: "function host", stop: () => runner.close() });
     const limits = [...specs.values()]
@@ -262,6 +265,12 @@ export class LocalCloudPlugin {
       apiUrl,
       jsonCacheMs: s.jsonCacheMs,
       hostStats: () => this.runner?.hostStats() ?? Promise.resolve(undefined),
+      cloudReport: localCloudReporter({
+        stage: service.provider.stage,
+        runner,
+        queues: [...this.queues.values()],
+        depths: (name) => sqs.depths(name),
+      }),
       log: this.router.channel("dashboard"),
     });
     this.running.push({ name: "dashboard", stop: dashboard.close });

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { findOnPath } from "../common/browser/browser-lookup";
 import { lookUpHostBrowser } from "../common/browser/chromium";
-import { localStackSettings, } from "../common/command-environment";
+import { localStackSettings } from "../common/command-environment";
 import { hostFileSystem, hostPlatform } from "../common/host-system";
 import { projectRoot } from "../common/project";
 import { nodeCheck } from "./doctor/node";

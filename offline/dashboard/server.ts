@@ -11,6 +11,7 @@ import {
 } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
 import { activeResources } from "../../common/process-stats";
+import { CLOUD_REPORT_PATH } from "../../functions/shared/cloud-report";
 import { ResponseCache } from "./response-cache";
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -32,6 +33,8 @@ export interface DashboardOptions {
   jsonCacheMs: number;
   /** The function host thread's own figures, added to the local cloud's stats. */
   hostStats?: () => Promise<unknown>;
+  /** The cloud report as JSON (offline/cloud/reporter.ts), served at CLOUD_REPORT_ROUTE. */
+  cloudReport?: () => Promise<string>;
   log: (line: string) => void;
 }
 
@@ -80,6 +83,9 @@ export function localCloudStats() {
   };
 }
 
+/** The cloud report: what the local cloud's functions and queues are doing (the Cloud panel). */
+export const CLOUD_REPORT_ROUTE = `/${CLOUD_REPORT_PATH}`;
+
 /** API routes the dashboard calls on its own origin, and the methods they take. */
 const API_ROUTES: Record<string, string[]> = {
   "/json": ["GET", "HEAD"],
@@ -116,6 +122,12 @@ async function handle(
       ...localCloudStats(),
       functionHost: (await options.hostStats?.()) ?? null,
     });
+    res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
+    res.end(method === "HEAD" ? undefined : body);
+    return;
+  }
+  if (url.pathname === CLOUD_REPORT_ROUTE && options.cloudReport) {
+    const body = await options.cloudReport();
     res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
     res.end(method === "HEAD" ? undefined : body);
     return;

@@ -35,6 +35,11 @@ export class Semaphore {
     };
   }
 
+  /** Every slot is taken: a caller now would wait. */
+  get full(): boolean {
+    return this.active >= this.limit;
+  }
+
   get queued(): number {
     return this.waiting.length;
   }

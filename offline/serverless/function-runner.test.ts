@@ -42,6 +42,7 @@ const spec = (name: string, overrides: Partial<FunctionSpec> = {}): FunctionSpec
   region: "us-east-1",
   env: { COLOUR: name },
   reservedConcurrency: undefined,
+  key: name,
   ...overrides,
 });
 
@@ -53,13 +54,16 @@ const functions = new Map(
     spec("off", { reservedConcurrency: 0 }),
     spec("callback", { handler: "state.callback" }),
     spec("broken", { handler: "broken.handler" }),
+    spec("short-lived"),
   ].map((s) => [s.name, s]),
 );
+/** Instances idle this long are dropped (serverless-offline's terminateIdleLambdaTime). */
+const IDLE_MS = 1_000;
 const runner = installFunctionRunner(
   FakeLambdaFunction.prototype as unknown as LambdaFunctionSurface,
   functions,
   codeDir,
-  () => {},
+  { idleMs: IDLE_MS, log: () => {} },
 );
 afterAll(() => runner.close());
 const instance = (name: string) => new FakeLambdaFunction(name) as Fn;
@@ -69,16 +73,38 @@ async function run(fn: Fn, event: unknown = {}) {
   return (await fn.runHandler()) as { id: string; calls: number; colour: string };
 }
 
+const figures = (name: string) => {
+  const state = runner.functionStates().find((s) => s.name === name);
+  if (!state) throw new Error(`no function ${name}`);
+  const now = Date.now();
+  const w = state.window;
+  return {
+    instances: state.instances,
+    waiting: state.waiting,
+    busy: w.busy,
+    coldStarts: w.coldStartsTotal,
+    waits: w.sum("waits", now, 60),
+    throttles: w.sum("throttles", now, 60),
+    errors: w.sum("errors", now, 60),
+    timeouts: w.sum("timeouts", now, 60),
+    invocations: w.sum("invocations", now, 60),
+  };
+};
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 describe("the local function runner", () => {
-  it("gives each instance its own module state, kept while it is warm", async () => {
-    const a = instance("red");
-    const b = instance("red");
-    const first = await run(a);
-    expect((await run(a)).calls).toBe(2);
-    expect((await run(a)).id).toBe(first.id);
-    const other = await run(b);
-    expect(other.id).not.toBe(first.id);
-    expect(other.calls).toBe(1);
+  it("gives each concurrent call an instance of its own, whose module state stays warm", async () => {
+    const [first, second] = await Promise.all([
+      run(instance("red"), { wait: 30 }),
+      run(instance("red"), { wait: 30 }),
+    ]);
+    expect(first?.id).not.toBe(second?.id);
+    expect([first?.calls, second?.calls]).toEqual([1, 1]);
+    // One after another, calls reuse a warm instance, whichever carrier brings them.
+    const third = await run(instance("red"));
+    expect([first?.id, second?.id]).toContain(third.id);
+    expect(third.calls).toBe(2);
+    expect(figures("red")).toMatchObject({ instances: 2, coldStarts: 2, invocations: 3, busy: 0 });
   });
 
   it("gives each function its own environment", async () => {
@@ -97,12 +123,16 @@ describe("the local function runner", () => {
 
   it("runs at most reservedConcurrency instances at once; the others wait their turn", async () => {
     const started = Date.now();
-    const results = await Promise.all(
-      [0, 1, 2].map(() => run(instance("one-at-a-time"), { wait: 50 })),
-    );
-    expect(results).toHaveLength(3);
+    const calls = [0, 1, 2].map(() => run(instance("one-at-a-time"), { wait: 50 }));
+    await sleep(10);
+    expect(figures("one-at-a-time")).toMatchObject({ busy: 1, waiting: 2, instances: 1 });
+    const results = await Promise.all(calls);
     expect(Date.now() - started).toBeGreaterThanOrEqual(140); // 3 × 50 ms, one after another
+    // One instance served the three calls: the waiting ones had none.
+    expect(new Set(results.map((r) => r.id)).size).toBe(1);
+    expect(figures("one-at-a-time")).toMatchObject({ instances: 1, coldStarts: 1, waits: 2 });
     await expect(run(instance("off"))).rejects.toThrow(/reservedConcurrency is 0/);
+    expect(figures("off")).toMatchObject({ throttles: 1, instances: 0, invocations: 0 });
   });
 
   it("fails a timed-out invocation with serverless-offline's 504, frees its slot, discards it", async () => {
@@ -113,7 +143,7 @@ describe("the local function runner", () => {
     const after = await run(fn);
     expect(after.id).not.toBe(before.id);
     expect(after.calls).toBe(1);
-    expect(runner.semaphores.get("one-at-a-time")?.queued).toBe(0);
+    expect(figures("one-at-a-time")).toMatchObject({ timeouts: 2, waiting: 0, instances: 1 });
   });
 
   it("passes a Lambda context, and supports callback-style handlers", async () => {
@@ -123,9 +153,25 @@ describe("the local function runner", () => {
   it("reports an init error, and tries a fresh instance at the next call", async () => {
     const fn = instance("broken");
     await expect(run(fn)).rejects.toThrow("BROKEN_SETTING is required");
-    const starts = runner.coldStarts.get("broken");
     await expect(run(fn)).rejects.toThrow("BROKEN_SETTING is required");
-    expect(runner.coldStarts.get("broken")).toBe((starts ?? 0) + 1);
+    expect(figures("broken")).toMatchObject({ coldStarts: 2, errors: 2, instances: 0 });
+  });
+
+  it("counts as cold starts exactly the module scopes the host created", async () => {
+    const stats = await runner.hostStats();
+    for (const state of runner.functionStates()) {
+      expect(state.window.coldStartsTotal).toBe(stats?.modulesLoaded[state.name] ?? 0);
+    }
+  });
+
+  it("drops instances idle for the idle time: the next call is cold", async () => {
+    const first = await run(instance("short-lived"));
+    expect(figures("short-lived").instances).toBe(1);
+    await sleep(IDLE_MS + 1_500);
+    expect(figures("short-lived").instances).toBe(0);
+    const next = await run(instance("short-lived"));
+    expect(next.id).not.toBe(first.id);
+    expect(figures("short-lived")).toMatchObject({ coldStarts: 2, instances: 1 });
   });
 
   it("starts fresh instances after a reload (new code), even for warm ones", async () => {

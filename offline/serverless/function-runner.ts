@@ -10,8 +10,10 @@
  * terminated but never recreated, so every later call to it hangs (its issue #1896).
  *
  * What stays as on Lambda:
- * - an instance runs one invocation at a time; serverless-offline's pool adds instances when
- *   all are busy, and drops those idle for `terminateIdleLambdaTime`;
+ * - an instance runs one invocation at a time; a call that gets its concurrency slot takes an
+ *   idle instance or starts one (a cold start), and instances idle for `terminateIdleLambdaTime`
+ *   are dropped (instance-pool.ts). serverless-offline's own pool of LambdaFunction objects only
+ *   carries calls here: a caller waiting for a slot has no instance, as on Lambda;
  * - module state belongs to one instance, the environment to one function;
  * - `reservedConcurrency` caps the instances running at once (over the cap, calls wait: see
  *   concurrency.ts), and 0 throttles;
@@ -22,14 +24,22 @@
  * What differs: instances share the host's event loop. Code a timed-out handler left running
  * (a pending timer) is abandoned, not killed as Lambda kills a sandbox; its result is
  * ignored. A handler that blocks the loop gets the whole host replaced (host-client.ts).
+ *
+ * Every call is measured for the cloud report (offline/cloud/): cold starts, waits, throttles,
+ * outcomes, durations and concurrency, a few typed-array cells per call (function-window.ts).
  */
 import { randomUUID } from "node:crypto";
+import { FunctionWindow, type Outcome } from "../cloud/function-window";
+import type { FunctionState } from "../cloud/local-report";
 import { Semaphore, ThrottledError } from "./concurrency";
 import { HostClient, HostedFunctionError, LambdaTimeoutError } from "./host-client";
 import type { HostedFunction, HostStats } from "./host-protocol";
+import { InstancePool } from "./instance-pool";
 
 /** What the runner needs to know of one function (read from the service definition). */
 export interface FunctionSpec extends HostedFunction {
+  /** Its key in serverless.yml (rng), where `name` is the deployed name. */
+  key: string;
   reservedConcurrency: number | undefined;
 }
 
@@ -44,19 +54,26 @@ export interface LambdaFunctionSurface {
   cleanup(): Promise<void>;
 }
 
-/** One LambdaFunction object of serverless-offline's pool is one instance here. */
-interface InstanceState {
+/** One LambdaFunction object of serverless-offline's pool: a carrier of one call at a time. */
+interface CarrierState {
   event: unknown;
   clientContext: unknown;
   /** From setEvent (when the pool hands it out) until its invocation ends. */
   busy: boolean;
   idleSince: number;
-  /** Its module scope in the function host; a new key after a timeout (a fresh instance). */
-  instance: string;
 }
 
 /** What invoking a function produced: its return value, or why it failed. */
 export type InvokeOutcome = { ok: true; response: unknown } | { ok: false; error: string };
+
+export interface RunnerOptions {
+  /** serverless-offline's `terminateIdleLambdaTime`, in ms: idle instances are dropped after it. */
+  idleMs: number;
+  log: (line: string) => void;
+}
+
+/** How often idle instances are looked for: they go within this much after the idle time. */
+const REAP_INTERVAL_MS = 1_000;
 
 export interface FunctionRunner {
   /**
@@ -64,9 +81,8 @@ export interface FunctionRunner {
    * supervisor's kick): same instances' rules, same concurrency limits, same timeout.
    */
   invoke(functionName: string, payload: unknown): Promise<InvokeOutcome>;
-  /** Instances started (cold starts) per function name, for tests and benchmarks. */
-  readonly coldStarts: Map<string, number>;
-  readonly semaphores: Map<string, Semaphore>;
+  /** Every function's instances, waiting calls and measured window, for the cloud report. */
+  functionStates(): FunctionState[];
   /** New code: every instance's next invocation starts a fresh module (a cold start). */
   reload(): void;
   /** The host thread's heap and handles; undefined if it does not answer in a second. */
@@ -83,138 +99,152 @@ export function installFunctionRunner(
   proto: LambdaFunctionSurface,
   functions: Map<string, FunctionSpec>,
   codeDir: string,
-  log: (line: string) => void,
+  options: RunnerOptions,
 ): FunctionRunner {
-  const states = new WeakMap<object, InstanceState>();
-  const host = new HostClient([...functions.values()], codeDir, log);
-  let instances = 0;
-  const newInstance = () => `i${++instances}`;
-  const coldStarts = new Map<string, number>();
-  const countColdStart = (name: string, coldStart: boolean) => {
-    if (coldStart) coldStarts.set(name, (coldStarts.get(name) ?? 0) + 1);
-  };
+  const carriers = new WeakMap<object, CarrierState>();
+  const instances = new InstancePool(options.idleMs, (key) => host.discard(key));
+  // A replaced host (one a handler had blocked) has no module scopes: every instance is gone.
+  const host = new HostClient([...functions.values()], codeDir, options.log, () =>
+    instances.clear(),
+  );
+  const reaper = setInterval(() => instances.reap(performance.now()), REAP_INTERVAL_MS);
+  reaper.unref();
+  const windows = new Map<string, FunctionWindow>();
   const semaphores = new Map<string, Semaphore>();
   for (const spec of functions.values()) {
+    windows.set(spec.name, new FunctionWindow());
     if (spec.reservedConcurrency !== undefined && spec.reservedConcurrency > 0) {
       semaphores.set(spec.name, new Semaphore(spec.reservedConcurrency));
     }
   }
-  const stateOf = (fn: object): InstanceState => {
-    let state = states.get(fn);
+  const specOf = (name: string): FunctionSpec => {
+    const spec = functions.get(name);
+    if (!spec) throw new Error(`the local cloud knows no function named ${name}`);
+    return spec;
+  };
+
+  /** One invocation, on whichever path it came (HTTP, Invoke API, SQS, schedule). */
+  const run = async (spec: FunctionSpec, event: unknown, clientContext: unknown) => {
+    const window = windows.get(spec.name) as FunctionWindow;
+    if (spec.reservedConcurrency === 0) {
+      window.count("throttles", Date.now());
+      throw new ThrottledError(`${spec.name} is throttled: its reservedConcurrency is 0`);
+    }
+    const semaphore = semaphores.get(spec.name);
+    if (semaphore?.full) window.count("waits", Date.now());
+    const release = await semaphore?.acquire();
+    const instance = instances.take(spec.name);
+    if (instance.cold) window.count("coldStarts", Date.now());
+    window.begin(Date.now());
+    const started = performance.now();
+    let outcome: Outcome = "error";
+    let keep = false;
+    try {
+      const { result } = await host.invoke(
+        { instance: instance.key, fn: spec.name, event, clientContext, requestId: randomUUID() },
+        spec.timeoutMs,
+      );
+      outcome = "ok";
+      keep = true;
+      return result;
+    } catch (err) {
+      if (err instanceof LambdaTimeoutError) outcome = "timeout";
+      // A handler's own error leaves its instance warm; a timeout or failed init does not.
+      keep = err instanceof HostedFunctionError && !err.initFailed;
+      throw err;
+    } finally {
+      const ended = performance.now();
+      window.end(Date.now(), ended - started, outcome);
+      if (keep) instances.giveBack(spec.name, instance.key, ended);
+      else instances.drop(spec.name, instance.key);
+      release?.();
+    }
+  };
+
+  const carrierOf = (fn: object): CarrierState => {
+    let state = carriers.get(fn);
     if (!state) {
       state = {
         event: undefined,
         clientContext: undefined,
         busy: false,
         idleSince: performance.now(),
-        instance: newInstance(),
       };
-      states.set(fn, state);
+      carriers.set(fn, state);
     }
     return state;
-  };
-  const specOf = (name: string): FunctionSpec => {
-    const spec = functions.get(name);
-    if (!spec) throw new Error(`the local cloud knows no function named ${name}`);
-    return spec;
   };
   Object.defineProperties(proto, {
     status: {
       configurable: true,
       get(this: object) {
-        return stateOf(this).busy ? "BUSY" : "IDLE";
+        return carrierOf(this).busy ? "BUSY" : "IDLE";
       },
     },
     idleTimeInMillis: {
       configurable: true,
       get(this: object) {
-        const state = stateOf(this);
+        const state = carrierOf(this);
         return state.busy ? 0 : performance.now() - state.idleSince;
       },
     },
   });
   proto.setEvent = function (this: object, event: unknown) {
-    const state = stateOf(this);
-    // Busy from the moment the pool hands it out, so that an instance waiting for a
+    const state = carrierOf(this);
+    // Busy from the moment the pool hands it out, so that a carrier waiting for a
     // concurrency slot is never handed a second event.
     state.busy = true;
     state.event = event;
   };
   proto.setClientContext = function (this: object, clientContext: unknown) {
-    stateOf(this).clientContext = clientContext;
+    carrierOf(this).clientContext = clientContext;
   };
   proto.cleanup = async function (this: object) {
-    const state = states.get(this);
-    if (state) host.discard(state.instance);
-    states.delete(this);
+    carriers.delete(this);
   };
   proto.runHandler = async function (this: LambdaFunctionSurface) {
-    const state = stateOf(this);
-    const spec = specOf(this.functionName);
+    const state = carrierOf(this);
     try {
-      if (spec.reservedConcurrency === 0) {
-        throw new ThrottledError(`${spec.name} is throttled: its reservedConcurrency is 0`);
-      }
-      const release = await semaphores.get(spec.name)?.acquire();
-      try {
-        const { result, coldStart } = await host.invoke(
-          {
-            instance: state.instance,
-            fn: spec.name,
-            event: state.event,
-            clientContext: state.clientContext,
-            requestId: randomUUID(),
-          },
-          spec.timeoutMs,
-        );
-        countColdStart(spec.name, coldStart);
-        return result;
-      } catch (err) {
-        if (err instanceof HostedFunctionError) countColdStart(spec.name, err.coldStart);
-        // The host discarded the instance: the next call to it starts a fresh module.
-        if (err instanceof LambdaTimeoutError) state.instance = newInstance();
-        throw err;
-      } finally {
-        release?.();
-      }
+      return await run(specOf(this.functionName), state.event, state.clientContext);
     } finally {
       state.busy = false;
       state.idleSince = performance.now();
     }
   };
-  // Instances for invocations that do not come through serverless-offline (its pool is out
-  // of reach): idle ones wait here, by function, to be reused warm.
-  const idle = new Map<string, LambdaFunctionSurface[]>();
   const invoke = async (functionName: string, payload: unknown): Promise<InvokeOutcome> => {
-    if (!functions.has(functionName)) {
+    const spec = functions.get(functionName);
+    if (!spec) {
       return { ok: false, error: `ResourceNotFoundException: no function named ${functionName}` };
     }
-    let pool = idle.get(functionName);
-    if (!pool) {
-      pool = [];
-      idle.set(functionName, pool);
-    }
-    const fn =
-      pool.pop() ??
-      (Object.create(proto, { functionName: { value: functionName } }) as LambdaFunctionSurface);
-    fn.setEvent(payload);
     try {
-      return { ok: true, response: (await fn.runHandler()) ?? null };
+      return { ok: true, response: (await run(spec, payload, undefined)) ?? null };
     } catch (err) {
       return {
         ok: false,
         error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
       };
-    } finally {
-      pool.push(fn);
     }
   };
+  const functionStates = (): FunctionState[] =>
+    [...functions.values()].map((spec) => ({
+      key: spec.key,
+      name: spec.name,
+      limit: spec.reservedConcurrency,
+      instances: instances.count(spec.name),
+      waiting: semaphores.get(spec.name)?.queued ?? 0,
+      window: windows.get(spec.name) as FunctionWindow,
+    }));
   return {
     invoke,
-    coldStarts,
-    semaphores,
-    reload: () => host.reload(),
+    functionStates,
+    reload: () => {
+      host.reload();
+      instances.clear();
+    },
     hostStats: () => host.ping(),
-    close: () => host.close(),
+    close: () => {
+      clearInterval(reaper);
+      return host.close();
+    },
   };
 }

@@ -68,6 +68,7 @@ export function functionSpecs(
     });
     const reserved = fn.reservedConcurrency;
     specs.set(name, {
+      key,
       name,
       handler: fn.handler,
       timeoutMs: (fn.timeout ?? provider.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,

@@ -27,6 +27,8 @@ export class HostedFunctionError extends Error {
     serialized: SerializedError,
     /** Whether the failed invocation had started a new instance. */
     readonly coldStart: boolean,
+    /** The instance's init failed: the host has dropped it. */
+    readonly initFailed: boolean,
   ) {
     super(serialized.message);
     this.name = serialized.name;
@@ -72,6 +74,8 @@ export class HostClient {
     private readonly functions: HostedFunction[],
     private readonly codeDir: string,
     private readonly log: (line: string) => void,
+    /** Called when a new host replaces the old one: every instance is gone. */
+    private readonly onReplaced: () => void = () => {},
   ) {
     this.worker = this.spawn();
   }
@@ -110,7 +114,9 @@ export class HostClient {
     this.pending.delete(message.id);
     clearTimeout(pending.timer);
     if (message.ok) pending.resolve({ result: message.result, coldStart: message.coldStart });
-    else pending.reject(new HostedFunctionError(message.error, message.coldStart));
+    else {
+      pending.reject(new HostedFunctionError(message.error, message.coldStart, message.initFailed));
+    }
   }
 
   /**
@@ -171,6 +177,7 @@ export class HostClient {
   private replace(): void {
     const old = this.worker;
     this.worker = this.spawn();
+    this.onReplaced();
     void old.terminate();
     for (const [id, pending] of this.pending) {
       clearTimeout(pending.timer);

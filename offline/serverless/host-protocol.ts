@@ -35,7 +35,15 @@ export type SerializedError = { name: string; message: string; stack?: string };
 
 export type FromHost =
   | { op: "result"; id: number; ok: true; coldStart: boolean; result: unknown }
-  | { op: "result"; id: number; ok: false; coldStart: boolean; error: SerializedError }
+  | {
+      op: "result";
+      id: number;
+      ok: false;
+      coldStart: boolean;
+      /** The instance's module failed to load: the host has dropped the instance. */
+      initFailed: boolean;
+      error: SerializedError;
+    }
   | { op: "pong"; id: number; stats: HostStats };
 
 /** The host thread's own heap and live handles (its isolate's, not the process's). */
@@ -43,5 +51,10 @@ export interface HostStats {
   heapUsed: number;
   heapTotal: number;
   instances: number;
+  /**
+   * Module scopes the host has created per function name since it started: the count of cold
+   * starts the host itself saw, independent of the runner's (tests compare the two).
+   */
+  modulesLoaded: Record<string, number>;
   resources: Record<string, number>;
 }

@@ -32,6 +32,8 @@ interface Hosted extends HostedFunction {
 let functions = new Map<string, Hosted>();
 /** Instance key (chosen by the main thread) → its loaded module's handler. */
 const instances = new Map<string, Promise<Handler>>();
+/** Module scopes created per function name (HostStats.modulesLoaded). */
+const modulesLoaded: Record<string, number> = {};
 
 const send = (message: FromHost) => port.postMessage(message);
 
@@ -41,6 +43,7 @@ function stats(): HostStats {
     heapUsed: heap.used_heap_size,
     heapTotal: heap.total_heap_size,
     instances: instances.size,
+    modulesLoaded: { ...modulesLoaded },
     resources: activeResources(),
   };
 }
@@ -60,6 +63,7 @@ function hosted(fn: HostedFunction, codeDir: string): Hosted {
 
 /** A new instance: its module loaded and run; an init error lets the next call start afresh. */
 function load(fn: Hosted, instance: string): Promise<Handler> {
+  modulesLoaded[fn.name] = (modulesLoaded[fn.name] ?? 0) + 1;
   const loading = instantiateHandler(fn.file, fn.exported, fn.env);
   loading.catch(() => {
     if (instances.get(instance) === loading) instances.delete(instance);
@@ -95,6 +99,7 @@ async function invoke(message: Extract<ToHost, { op: "invoke" }>): Promise<void>
       id: message.id,
       ok: false,
       coldStart: false,
+      initFailed: true,
       error: errorOf(new Error(`no function ${message.fn}`)),
     });
     return;
@@ -105,12 +110,32 @@ async function invoke(message: Extract<ToHost, { op: "invoke" }>): Promise<void>
     loading = load(fn, message.instance);
     instances.set(message.instance, loading);
   }
+  let handler: Handler;
   try {
-    const handler = await loading;
+    handler = await loading;
+  } catch (err) {
+    send({
+      op: "result",
+      id: message.id,
+      ok: false,
+      coldStart,
+      initFailed: true,
+      error: errorOf(err),
+    });
+    return;
+  }
+  try {
     const result = await run(handler, fn, message);
     send({ op: "result", id: message.id, ok: true, coldStart, result });
   } catch (err) {
-    send({ op: "result", id: message.id, ok: false, coldStart, error: errorOf(err) });
+    send({
+      op: "result",
+      id: message.id,
+      ok: false,
+      coldStart,
+      initFailed: false,
+      error: errorOf(err),
+    });
   }
 }
 

@@ -16,6 +16,7 @@ import {
   type FunctionSpec,
   installFunctionRunner,
   type LambdaFunctionSurface,
+  type RunnerOptions,
 } from "./function-runner";
 import { checkOfflineVersion } from "./offline-version";
 
@@ -100,12 +101,12 @@ export async function runFunctionsInHost(
   offline: ServerlessOffline,
   functions: Map<string, FunctionSpec>,
   codeDir: string,
-  log: (line: string) => void,
+  options: RunnerOptions,
 ): Promise<FunctionRunner> {
   const { default: LambdaFunction } = (await import(
     offline.moduleUrl("lambda", "LambdaFunction.js")
   )) as { default: { prototype: LambdaFunctionSurface } };
-  return installFunctionRunner(LambdaFunction.prototype, functions, codeDir, log);
+  return installFunctionRunner(LambdaFunction.prototype, functions, codeDir, options);
 }
 
 /**

@@ -111,4 +111,17 @@ describe("localCloudSettings", () => {
       /REDIS_MAX_DEATHS_PER_MINUTE must be between 1 and 100, got 0/,
     );
   });
+
+  it("reads the instances' idle time from serverless-offline's terminateIdleLambdaTime", () => {
+    expect(localCloudSettings({}).functionIdleSeconds).toBe(60);
+    const offline = (value: unknown) => ({
+      "serverless-offline": { terminateIdleLambdaTime: value },
+    });
+    expect(localCloudSettings(offline("5")).functionIdleSeconds).toBe(5);
+    for (const bad of ["0", "-1", "1.5", "soon", "3601"]) {
+      expect(() => localCloudSettings(offline(bad))).toThrow(
+        /FUNCTION_IDLE_SECONDS must be (an integer|between 1 and 3600)/,
+      );
+    }
+  });
 });

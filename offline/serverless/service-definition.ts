@@ -139,6 +139,11 @@ export interface LocalCloudSettings {
   stateDir: string | undefined;
   /** redis-server deaths within a minute that stop the local cloud (REDIS_MAX_DEATHS_PER_MINUTE). */
   redisMaxDeathsPerMinute: number;
+  /**
+   * serverless-offline's `terminateIdleLambdaTime` (FUNCTION_IDLE_SECONDS): an instance idle
+   * this long is dropped, so the next call is a cold start (Lambda keeps them minutes).
+   */
+  functionIdleSeconds: number;
 }
 
 /** serverless has resolved these from the environment; they are parsed as the settings they are. */
@@ -162,6 +167,9 @@ function stateFolder(value: unknown): string | undefined {
   }
   return value;
 }
+
+/** Up to an hour: the local cloud keeps every instance of a busy afternoon otherwise. */
+const MAX_IDLE_SECONDS = 3_600;
 
 function watchFolder(value: unknown): string | undefined {
   if (value === undefined || value === "" || value === "none") return undefined;
@@ -188,6 +196,7 @@ export function localCloudSettings(
     SQS_PORT: local.sqsPort,
     JSON_CACHE_MS: local.jsonCacheMs,
     API_PORT: offline.httpPort,
+    FUNCTION_IDLE_SECONDS: offline.terminateIdleLambdaTime,
     REDIS_MAX_DEATHS_PER_MINUTE: local.redisMaxDeathsPerMinute,
   });
   return {
@@ -204,6 +213,12 @@ export function localCloudSettings(
       default: 5,
       min: 1,
       max: 100,
+    }),
+    // serverless-offline's own default, when serverless.yml does not set it.
+    functionIdleSeconds: intSetting(env, "FUNCTION_IDLE_SECONDS", {
+      default: 60,
+      min: 1,
+      max: MAX_IDLE_SECONDS,
     }),
   };
 }

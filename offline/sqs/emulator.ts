@@ -8,6 +8,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-s
 import { buildApp } from "fauxqs";
 import { LocalCloudError } from "../../common/errors";
 import type { ArrivalSignal } from "./poller";
+import { type QueueDepths, queueDepthsOf } from "./queue-depths";
 import { type CfnResources, planQueues, type QueuePlan, renderRedrivePolicy } from "./queue-plan";
 import { toInternalQueueUrl, toPublicQueueUrls } from "./queue-url";
 
@@ -31,6 +32,8 @@ export type SqsEmulator = {
    * in-process poller that then needs no long poll (see poller.ts, `arrivals`).
    */
   arrivals(queueUrl: string): ArrivalSignal;
+  /** A queue's depths now, read from fauxqs' store (no SQS call, no socket). */
+  depths(queueName: string): Promise<QueueDepths>;
   /** Closes the server (pending long polls return empty) and the client. Stop pollers first. */
   stop(): Promise<void>;
 };
@@ -60,10 +63,10 @@ type FauxqsApp = {
   ): unknown;
   addHook(name: "onResponse", hook: (request: HookRequest) => Promise<void>): unknown;
   inject(request: {
-    method: "POST";
+    method: "POST" | "GET";
     url: string;
-    headers: Record<string, string>;
-    payload: string;
+    headers?: Record<string, string>;
+    payload?: string;
   }): Promise<{ statusCode: number; body: string }>;
   listen(options: { port: number; host: string }): Promise<string>;
   server: { address(): AddressInfo | string | null };
@@ -206,7 +209,13 @@ export async function startSqsEmulator(opts: SqsEmulatorOptions): Promise<SqsEmu
   };
   const arrivals = (queueUrl: string) =>
     arrivalsOf(toInternalQueueUrl(queueUrl, port, EMULATOR_REGION));
-  return { endpoint, port, client, arrivals, stop };
+  // fauxqs' non-destructive inspection, in process: no SQS call, no socket.
+  const depths = async (queueName: string) => {
+    const url = `/_fauxqs/queues/${encodeURIComponent(queueName)}`;
+    const answer = await app.inject({ method: "GET", url });
+    return queueDepthsOf(queueName, answer.statusCode, answer.body);
+  };
+  return { endpoint, port, client, arrivals, depths, stop };
 }
 
 async function createQueue(

@@ -19,7 +19,7 @@ describe("npm run bench -- --quick", () => {
     expect(result.mode).toBe("quick");
     expect(result.launch.firstCountedHashMs).toBeGreaterThan(result.launch.readyMs);
     expect(result.workshopPace.hashesPerSecond).toBeGreaterThan(0);
-    expect(Object.keys(result.latency)).toHaveLength(5);
+    expect(Object.keys(result.latency)).toHaveLength(6); // five endpoints and the cloud report
     for (const byConcurrency of Object.values(result.latency) as Record<
       string,
       { requests: number; errors: number }

@@ -7,6 +7,11 @@ describe("the page's config", () => {
       apiBase: "https://abc.execute-api.us-east-1.amazonaws.com/prod/",
     });
     expect(config.apiBase).toBe("https://abc.execute-api.us-east-1.amazonaws.com/prod");
+    // A deployed API is not asked for the cloud report unless its config says it has one.
+    expect(config.cloudReport).toBe(false);
+    expect(parseConfig({ apiBase: "https://api.example", cloudReport: true }).cloudReport).toBe(
+      true,
+    );
     expect(apiUrl(config, "json")).toBe(
       "https://abc.execute-api.us-east-1.amazonaws.com/prod/json",
     );
@@ -24,5 +29,6 @@ describe("the page's config", () => {
       expect(parseConfig(raw)).toEqual(SAME_ORIGIN);
     }
     expect(apiUrl(SAME_ORIGIN, "workers")).toBe("workers");
+    expect(SAME_ORIGIN.cloudReport).toBe(true); // the local cloud's dashboard origin serves it
   });
 });

@@ -6,9 +6,16 @@
 export interface SiteConfig {
   /** "" means same origin (relative URLs); otherwise an absolute base without trailing slash. */
   apiBase: string;
+  /**
+   * Whether the API serves the cloud report (GET cloud). The local cloud's origin does; a
+   * deployed API says so in config.json (`"cloudReport": true`), so that a stage without one
+   * is not asked (API Gateway's 403 for an unknown path carries no CORS header, and the
+   * browser would log every attempt as an error).
+   */
+  cloudReport: boolean;
 }
 
-export const SAME_ORIGIN: SiteConfig = { apiBase: "" };
+export const SAME_ORIGIN: SiteConfig = { apiBase: "", cloudReport: true };
 
 export function parseConfig(raw: unknown): SiteConfig {
   if (typeof raw !== "object" || raw === null) return SAME_ORIGIN;
@@ -16,7 +23,8 @@ export function parseConfig(raw: unknown): SiteConfig {
   if (typeof base !== "string" || base.trim() === "") return SAME_ORIGIN;
   const trimmed = base.trim().replace(/\/+$/, "");
   // Only http(s): a config must not be able to point the page at javascript: or data: URLs.
-  return /^https?:\/\//i.test(trimmed) ? { apiBase: trimmed } : SAME_ORIGIN;
+  if (!/^https?:\/\//i.test(trimmed)) return SAME_ORIGIN;
+  return { apiBase: trimmed, cloudReport: (raw as Record<string, unknown>).cloudReport === true };
 }
 
 /** `json` relative to the page locally (so a sub-path mount keeps working), else absolute. */

@@ -1,5 +1,7 @@
 import { loadConfig } from "./api";
 import { HashChart } from "./chart";
+import { pollCloud } from "./cloud-poll";
+import { CloudPanel } from "./cloud-view";
 import { apiUrl, type SiteConfig } from "./config";
 import {
   type ConnectionState,
@@ -95,6 +97,7 @@ async function start(): Promise<void> {
     if (connection.status !== "live") renderConnection();
   }, 1_000);
   void poll(config, chart, (first) => scale.suggest(first.workers.desired));
+  void pollCloud(config, new CloudPanel());
 }
 
 void start();

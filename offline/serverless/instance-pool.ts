@@ -1,0 +1,100 @@
+/**
+ * The instances of every function, as Lambda keeps execution environments: a call that got its
+ * concurrency slot takes an idle instance of its function (warm) or starts a new one (a cold
+ * start); when it ends, the instance waits for the next call; an instance idle longer than the
+ * idle time is dropped (scale to zero), so the next call is cold again. An instance is a key:
+ * the function host (function-host.ts) keeps one module scope per key.
+ *
+ * Instances belong to calls that hold a slot, not to the callers that wait for one, so a
+ * function limited to one concurrent execution never has more than one instance.
+ */
+export interface Taken {
+  key: string;
+  /** A new instance: its module is loaded by this call (a cold start). */
+  cold: boolean;
+}
+
+interface Idle {
+  key: string;
+  generation: number;
+  since: number;
+}
+
+export class InstancePool {
+  private created = 0;
+  /** Bumped when every instance is gone at once (new code, a new host). */
+  private generation = 0;
+  private readonly idle = new Map<string, Idle[]>();
+  private readonly busy = new Map<string, Map<string, number>>();
+
+  constructor(
+    /** How long an instance may stay idle before it is dropped. */
+    private readonly idleMs: number,
+    /** Tells the host to free an instance's module scope. */
+    private readonly discard: (key: string) => void,
+  ) {}
+
+  take(fn: string): Taken {
+    // Newest first, as Lambda reuses warm environments: the others stay idle and expire.
+    const reused = this.idleOf(fn).pop();
+    const taken = reused ?? { key: `i${++this.created}`, generation: this.generation };
+    this.busyOf(fn).set(taken.key, taken.generation);
+    return { key: taken.key, cold: reused === undefined };
+  }
+
+  /** The call ended well (or with the handler's own error): the instance stays warm. */
+  giveBack(fn: string, key: string, now: number): void {
+    const generation = this.busyOf(fn).get(key);
+    this.busyOf(fn).delete(key);
+    // From before a reload: its module is gone from the host already.
+    if (generation === this.generation) this.idleOf(fn).push({ key, generation, since: now });
+  }
+
+  /** The call's instance is gone (timed out, failed its init, its host was replaced). */
+  drop(fn: string, key: string): void {
+    this.busyOf(fn).delete(key);
+  }
+
+  /** Drops the instances idle for longer than the idle time; returns how many. */
+  reap(now: number): number {
+    let reaped = 0;
+    for (const list of this.idle.values()) {
+      const keep = list.filter((instance) => now - instance.since < this.idleMs);
+      for (const instance of list) {
+        if (!keep.includes(instance)) this.discard(instance.key);
+      }
+      reaped += list.length - keep.length;
+      list.splice(0, list.length, ...keep);
+    }
+    return reaped;
+  }
+
+  /** Every instance is gone (the host was told, or replaced): calls start cold again. */
+  clear(): void {
+    this.generation += 1;
+    this.idle.clear();
+  }
+
+  /** Instances of `fn` that exist now, idle or busy (one from before a reload ends its call). */
+  count(fn: string): number {
+    return this.idleOf(fn).length + this.busyOf(fn).size;
+  }
+
+  private idleOf(fn: string): Idle[] {
+    let list = this.idle.get(fn);
+    if (!list) {
+      list = [];
+      this.idle.set(fn, list);
+    }
+    return list;
+  }
+
+  private busyOf(fn: string): Map<string, number> {
+    let map = this.busy.get(fn);
+    if (!map) {
+      map = new Map();
+      this.busy.set(fn, map);
+    }
+    return map;
+  }
+}
