@@ -39,7 +39,7 @@ import {
   type SqsEmulator,
   startSqsEmulator,
 } from "./sqs/emulator";
-import { startQueuePoller } from "./sqs/poller";
+import { startEventSourcePollers } from "./sqs/event-source-pollers";
 import { LogRouter } from "./terminal/router";
 
 // The parts of the serverless instance this plugin touches (osls 3 has no type definitions).
@@ -236,27 +236,10 @@ export class LocalCloudPlugin {
     const invoke = (name: string, payload: unknown) => runner.invoke(name, payload);
     const { sqs, app } = this;
     if (!sqs || !app) throw new Error("the local cloud's infrastructure did not start");
-    const pollerLog = this.router.channel("poller");
-    for (const source of sqsEventSources(service.functions, this.queues)) {
-      const poller = startQueuePoller({
-        client: sqs.client,
-        queueUrl: source.queue.url,
-        queueArn: source.queue.arn,
-        functionName: source.functionName,
-        batchSize: source.batchSize,
-        maxConcurrency: source.maxConcurrency,
-        reportBatchItemFailures: source.reportBatchItemFailures,
-        invoke: (event) => invoke(source.functionName, event),
-        arrivals: sqs.arrivals(source.queue.url),
-        log: pollerLog,
-        // Ctrl-C has already drained the workers (dockercoins.ts); don't wait on stragglers.
-        stopGraceMs: 1_000,
-      });
-      this.running.push({ name: `poller ${source.functionKey}`, stop: poller.stop });
-      pollerLog(
-        `${source.queue.name} → ${source.functionKey} (batch ${source.batchSize}, up to ${source.maxConcurrency} at once)`,
-      );
-    }
+    const sources = sqsEventSources(service.functions, this.queues);
+    this.running.push(
+      ...startEventSourcePollers(sources, sqs, invoke, this.router.channel("poller")),
+    );
 
     const apiUrl = `http://127.0.0.1:${s.httpPort}/${service.provider.stage}`;
     const dashboard = await app.startDashboard({
