@@ -250,8 +250,8 @@ export type CloudReportConfig =
       queueUrl: string;
       deadLetterQueueUrl: string;
       /**
-       * How long an instance reuses its report. CloudWatch charges per metric requested (30
-       * here per report): a page polling once a second must not cost 30 metrics a second.
+       * How long an instance reuses its report. CloudWatch charges per metric requested (31
+       * here per report): a page polling once a second must not cost 31 metrics a second.
        */
       cacheMs: number;
     };

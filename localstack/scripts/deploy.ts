@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 import { childEnvironment, localStackSettings } from "../../common/command-environment";
+import { deployedSiteConfig } from "../../common/site-build";
 import { describeFunctionsNode, functionsNode } from "./functions-node";
 import { runningTarget } from "./mode";
 import { CommandFailedError, run, say } from "./preflight";
@@ -102,9 +103,8 @@ export async function main(args: string[] = []): Promise<void> {
     localS3(endpoint),
     SITE_BUCKET,
     join(projectRoot, "dist", "site"),
-    {
-      apiBase: api,
-    },
+    // The webui function serves GET /cloud there (LocalStack community's CloudWatch: what it has).
+    deployedSiteConfig(api),
   );
   say(`uploaded ${uploaded.files} files, ${uploaded.bytes} bytes`);
 
