@@ -71,7 +71,7 @@ describe("config", () => {
     const { WORKER_DLQ_URL: _, ...withoutDlq } = prod;
     expect(() => loadCloudReportConfig(withoutDlq)).toThrow(/WORKER_DLQ_URL is required/);
     expect(() => loadCloudReportConfig({ ...prod, CLOUD_METRICS_PLATFORM: "gcp" })).toThrow(
-      /CLOUD_METRICS_PLATFORM must be one of aws, localstack-community/,
+      /CLOUD_METRICS_PLATFORM must be one of aws, localstack-community, localstack-host/,
     );
     expect(() => loadCloudReportConfig({ ...prod, CLOUD_CACHE_MS: "100" })).toThrow(
       /CLOUD_CACHE_MS/,

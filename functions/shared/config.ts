@@ -236,7 +236,7 @@ export function loadWebuiConfig(env: Env = process.env): WebuiConfig {
 }
 
 /** Where the webui's GET /cloud gets its figures. */
-export const CLOUD_METRICS_PLATFORMS = ["aws", "localstack-community"] as const;
+export const CLOUD_METRICS_PLATFORMS = ["aws", "localstack-community", "localstack-host"] as const;
 
 export type CloudReportConfig =
   /** Stage dev: the local cloud's dashboard origin serves /cloud, not this function. */

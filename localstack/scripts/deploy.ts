@@ -45,6 +45,9 @@ const STARTED_FUNCTIONS = ["supervisor", "worker", "rng", "hasher", "webui"] as 
 export function hostModeParams(bridgeUrl: string, endpoint: string): string[] {
   return [
     "--param=functionsRunOn=host",
+    // Host mode turns LocalStack's Lambda metrics off (HOST_EXECUTOR_LAMBDA_METRICS=0): the
+    // webui's GET /cloud must not read their absence as zero calls.
+    "--param=cloudMetrics=localstack-host",
     `--param=redisRestUrl=${bridgeUrl}`,
     `--param=apiBaseUrl=${apiUrl(endpoint)}`,
   ];

@@ -208,6 +208,12 @@ describe("stage local in host mode (LocalStack natively, functions as host proce
     });
   });
 
+  it("tells GET /cloud that host mode's LocalStack publishes no Lambda metric", () => {
+    expect(variablesOf(stages.localOnHost, "WebuiLambdaFunction").CLOUD_METRICS_PLATFORM).toBe(
+      "localstack-host",
+    );
+  });
+
   it("keeps the rest of the stage as in Docker: same resources, same API id", () => {
     // Logical ids of function versions hash their configuration: compare the resources' types.
     const types = (p: Packaged) =>

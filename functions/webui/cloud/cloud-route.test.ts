@@ -106,6 +106,20 @@ describe("GET /cloud on a deployed stage", () => {
   });
 });
 
+describe("GET /cloud on LocalStack host mode", () => {
+  it("does not call GetMetricData, which refuses an empty query list", async () => {
+    const { sources, calls } = recordedSources();
+    const report = await cachedCloudReport(
+      { ...config, stage: "local", platform: "localstack-host" },
+      async () => sources,
+      () => {},
+      () => NOW,
+    )();
+    expect(calls.metricData).toBe(0);
+    expect(report.functions[0]?.concurrencyLimit).toBe(1);
+  });
+});
+
 describe("GET /cloud on stage dev", () => {
   it("answers 404 naming the local cloud's dashboard origin, without asking any API", async () => {
     let asked = false;

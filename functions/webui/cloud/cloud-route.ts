@@ -39,8 +39,10 @@ export async function gatherReport(
     url: config.queueUrl,
     deadLetter: { name: queueNameOf(config.deadLetterQueueUrl), url: config.deadLetterQueueUrl },
   };
+  const queries = metricQueries(config.functions, queue, platform);
   const [metrics, main, dlq, limits] = await Promise.all([
-    sources.metricData(metricQueries(config.functions, queue, platform), metricRange(nowMs)),
+    // GetMetricData refuses an empty query list: a platform with no metrics is not asked.
+    queries.length === 0 ? [] : sources.metricData(queries, metricRange(nowMs)),
     sources.queueAttributes(queue.url),
     sources.queueAttributes(queue.deadLetter.url),
     Promise.all(config.functions.map((fn) => sources.reservedConcurrency(fn.name))),

@@ -45,6 +45,9 @@ export const PLATFORMS = {
     lambda: ["Invocations", "Errors"],
     queueAge: false,
   },
+  // LocalStack host mode turns its Lambda metrics off (HOST_EXECUTOR_LAMBDA_METRICS=0, a
+  // sqlite write per call): its CloudWatch has nothing to ask, only SQS and Lambda answer.
+  "localstack-host": { name: "LocalStack host mode", lambda: [], queueAge: false },
 } as const satisfies Record<string, MetricsPlatform>;
 export type PlatformName = keyof typeof PLATFORMS;
 
