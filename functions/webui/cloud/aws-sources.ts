@@ -6,7 +6,7 @@ import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwat
 import { GetFunctionConcurrencyCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { CloudSourceError, type CloudSources } from "./cloud-sources";
-import type { MetricResult } from "./cloudwatch-report";
+import type { MetricResult } from "./cloudwatch-queries";
 
 async function tagged<T>(source: CloudSourceError["source"], call: () => Promise<T>): Promise<T> {
   try {

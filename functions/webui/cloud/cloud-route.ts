@@ -8,13 +8,13 @@ import type { CloudReportConfig } from "../../shared/config";
 import { HttpError, ServiceUnavailableError } from "../../shared/errors";
 import { CloudSourceError, type CloudSources } from "./cloud-sources";
 import {
-  cloudWatchReport,
   type DeployedQueue,
   metricQueries,
   metricRange,
   PLATFORMS,
   queueNameOf,
-} from "./cloudwatch-report";
+} from "./cloudwatch-queries";
+import { cloudWatchReport } from "./cloudwatch-report";
 
 export class NotServedHereError extends HttpError {
   constructor(message: string) {

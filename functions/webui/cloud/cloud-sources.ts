@@ -2,7 +2,7 @@
  * The ports of a deployed stage's cloud report: the three API calls it needs, as an interface
  * (aws-sources.ts implements it with the SDK; unit tests with recorded answers).
  */
-import type { MetricQuery, MetricResult, QueueAttributes } from "./cloudwatch-report";
+import type { MetricQuery, MetricResult, QueueAttributes } from "./cloudwatch-queries";
 
 export interface CloudSources {
   metricData(

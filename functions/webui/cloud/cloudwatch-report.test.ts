@@ -10,14 +10,14 @@ import {
   ticketQueueAttributes,
 } from "../../../tests/fixtures/cloudwatch-answers";
 import {
-  cloudWatchReport,
   type MetricResult,
   metricQueries,
   metricRange,
   PLATFORMS,
   queueNameOf,
   type RecordedAnswers,
-} from "./cloudwatch-report";
+} from "./cloudwatch-queries";
+import { cloudWatchReport } from "./cloudwatch-report";
 
 const answers = (metrics: MetricResult[]): RecordedAnswers => ({
   metrics,
