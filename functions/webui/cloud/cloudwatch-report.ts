@@ -1,8 +1,8 @@
 /**
- * The cloud report of a deployed stage (`local` in Docker, `prod` on AWS), from what the
+ * The cloud report of a deployed stage (`local` on LocalStack, `prod` on AWS), from what the
  * platform's APIs answer: CloudWatch `GetMetricData` (AWS/Lambda per FunctionName, AWS/SQS per
- * QueueName), SQS `GetQueueAttributes` and Lambda `GetFunctionConcurrency`. Pure: it builds
- * the queries and turns the answers into the one report shape of functions/shared/cloud-report.ts;
+ * QueueName), SQS `GetQueueAttributes` and Lambda `GetFunctionConcurrency`. Pure: it turns
+ * the answers (to the queries of cloudwatch-queries.ts) into the shape of shared/cloud-report.ts;
  * the SDK calls are the handler's ports (aws-sources.ts). Unit-tested against recorded answers.
  *
  * What CloudWatch cannot give is "not reported", never 0: instances that exist now, busy now,
