@@ -161,6 +161,16 @@ describe("the report from AWS's recorded answers", () => {
     expect(report.reported.invocationsPerSecond).toBe(true);
   });
 
+  it("says the age of the oldest message is not reported when CloudWatch has no point for it", () => {
+    const metrics = awsMetricData.MetricDataResults.map((r) =>
+      r.Id === "q0_age" ? { ...r, Timestamps: [], Values: [] } : r,
+    );
+    const report = cloudWatchReport("prod", PLATFORMS.aws, FUNCTIONS, QUEUE, answers(metrics), NOW);
+    expect(report.reported.oldestAgeSeconds).toBe(false);
+    expect(report.queues[0]?.oldestAgeSeconds).toBeNull();
+    expect(report.queues[0]?.visible).toBe(1);
+  });
+
   it("accepts the SDK's Date timestamps as well as recorded strings", () => {
     const metrics = awsMetricData.MetricDataResults.map((r) => ({
       ...r,

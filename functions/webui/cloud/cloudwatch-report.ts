@@ -149,7 +149,10 @@ export function cloudWatchReport(
   const main = answers.queues[queue.url];
   const dlq = answers.queues[queue.deadLetter.url];
   const age = platform.queueAge ? points(results, QUEUE_AGE_ID) : null;
-  if (age === null) reported.oldestAgeSeconds = false;
+  // No point in the lookback says nothing about the queue (metrics late, or none published
+  // yet): not reported, rather than the "empty" a null would mean.
+  const newestAge = age?.[0]?.value;
+  if (newestAge === undefined) reported.oldestAgeSeconds = false;
   const visible = count(main, "ApproximateNumberOfMessages");
   const inFlight = count(main, "ApproximateNumberOfMessagesNotVisible");
   const dlqVisible = count(dlq, "ApproximateNumberOfMessages");
@@ -161,8 +164,8 @@ export function cloudWatchReport(
     name: queue.name,
     visible,
     inFlight,
-    // The newest point of the lookback (a gauge, not a sum); none: the queue had no message.
-    oldestAgeSeconds: age === null ? null : (age[0]?.value ?? null),
+    // The newest point of the lookback: a gauge (the maximum of its minute), not a sum.
+    oldestAgeSeconds: newestAge ?? null,
     deadLetter: {
       name: queue.deadLetter.name,
       messages: reported.deadLetterMessages ? (dlqVisible ?? 0) + (dlqInFlight ?? 0) : null,
