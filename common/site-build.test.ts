@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { buildSite } from "./site-build";
+import { parseConfig } from "../functions/webui/site/src/config";
+import { buildSite, deployedSiteConfig } from "./site-build";
 
 const dirs: string[] = [];
 const tempDir = async () => {
@@ -45,5 +46,15 @@ describe("buildSite", () => {
     const site = await buildSite(out);
     expect(site.files).not.toContain("config.json");
     expect((await readdir(out)).sort()).toEqual(["app.js", "index.html", "keep.txt", "style.css"]);
+  });
+
+  it("tells a deployed page that its API serves GET /cloud", async () => {
+    const out = await tempDir();
+    await buildSite(out, { config: deployedSiteConfig("https://api.example/prod") });
+    const written = JSON.parse(await readFile(join(out, "config.json"), "utf8"));
+    expect(parseConfig(written)).toEqual({
+      apiBase: "https://api.example/prod",
+      cloudReport: true,
+    });
   });
 });

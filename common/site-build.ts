@@ -7,9 +7,25 @@ import { projectRoot } from "./project";
 /** The dashboard's sources: TypeScript in src/, the page and its stylesheet beside them. */
 const SITE_DIR = join(projectRoot, "functions", "webui", "site");
 
+/** config.json of a deployed dashboard (read by functions/webui/site/src/config.ts). */
+export interface SiteConfigFile {
+  apiBase: string;
+  /** Whether the API serves GET /cloud: the page asks for the cloud report only then. */
+  cloudReport?: boolean;
+}
+
+/**
+ * config.json for a stage this serverless.yml deployed: its API serves GET /cloud (the webui
+ * function, from CloudWatch, SQS and Lambda; functions/webui/cloud/), so the page asks for it.
+ */
+export const deployedSiteConfig = (apiBase: string): SiteConfigFile => ({
+  apiBase,
+  cloudReport: true,
+});
+
 export interface SiteBuildOptions {
   /** Written as config.json (the page's API base); omitted, the page uses its own origin. */
-  config?: { apiBase: string };
+  config?: SiteConfigFile;
   /** Where the sources are; tests point it elsewhere. */
   sourceDir?: string;
 }

@@ -1,11 +1,12 @@
 /**
  * `npm run build:site [-- --api-base URL] [-- --out DIR]`: builds the static dashboard into
  * dist/site/ for a deploy to upload. With --api-base it also writes config.json, which tells
- * the page where the API is; without it the page talks to its own origin.
+ * the page where the API is (and that it serves GET /cloud); without it the page talks to its
+ * own origin.
  */
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { buildSite } from "../common/site-build";
+import { buildSite, deployedSiteConfig } from "../common/site-build";
 
 export async function main(): Promise<void> {
   // npm runs scripts from the project folder.
@@ -19,7 +20,7 @@ export async function main(): Promise<void> {
   const outDir = resolve(values.out);
   const apiBase = values["api-base"];
   const started = performance.now();
-  const site = await buildSite(outDir, apiBase ? { config: { apiBase } } : {});
+  const site = await buildSite(outDir, apiBase ? { config: deployedSiteConfig(apiBase) } : {});
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   console.log(
     `site built in ${Math.round(performance.now() - started)} ms → ${outDir}: ${site.files.join(", ")}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadRngConfig, loadWebuiConfig, loadWorkerConfig } from "./config";
+import { loadCloudReportConfig, loadRngConfig, loadWebuiConfig, loadWorkerConfig } from "./config";
 import { ConfigError } from "./errors";
 
 const workerEnv = {
@@ -42,6 +42,39 @@ describe("config", () => {
   it("keeps the lease longer than two flush intervals", () => {
     expect(() => loadWorkerConfig({ ...workerEnv, WORKER_LEASE_TTL_MS: "1500" })).toThrow(
       /WORKER_LEASE_TTL_MS must be between 2000/,
+    );
+  });
+
+  it("reads the cloud report's settings only off stage dev, naming a bad one", () => {
+    expect(loadCloudReportConfig({ STAGE: "dev" })).toEqual({
+      stage: "dev",
+      servedBy: "local-cloud",
+    });
+    const prod = {
+      STAGE: "prod",
+      CLOUD_FUNCTIONS: "rng=dockercoins-prod-rng, hasher=dockercoins-prod-hasher",
+      WORKER_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/1/q",
+      WORKER_DLQ_URL: "https://sqs.us-east-1.amazonaws.com/1/q-dlq",
+    };
+    expect(loadCloudReportConfig(prod)).toMatchObject({
+      platform: "aws",
+      cacheMs: 10_000,
+      functions: [
+        { key: "rng", name: "dockercoins-prod-rng" },
+        { key: "hasher", name: "dockercoins-prod-hasher" },
+      ],
+    });
+    expect(() => loadCloudReportConfig({})).toThrow(/STAGE is required/);
+    expect(() => loadCloudReportConfig({ ...prod, CLOUD_FUNCTIONS: "rng" })).toThrow(
+      /CLOUD_FUNCTIONS: "rng" is not key=function-name/,
+    );
+    const { WORKER_DLQ_URL: _, ...withoutDlq } = prod;
+    expect(() => loadCloudReportConfig(withoutDlq)).toThrow(/WORKER_DLQ_URL is required/);
+    expect(() => loadCloudReportConfig({ ...prod, CLOUD_METRICS_PLATFORM: "gcp" })).toThrow(
+      /CLOUD_METRICS_PLATFORM must be one of aws, localstack-community, localstack-host/,
+    );
+    expect(() => loadCloudReportConfig({ ...prod, CLOUD_CACHE_MS: "100" })).toThrow(
+      /CLOUD_CACHE_MS/,
     );
   });
 });

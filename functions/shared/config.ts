@@ -6,7 +6,7 @@
  * mirrors this.
  */
 import { ConfigError } from "./errors";
-import { type Env, intSetting, stringSetting, urlSetting } from "./settings";
+import { choiceSetting, type Env, intSetting, stringSetting, urlSetting } from "./settings";
 
 const MiB = 1024 * 1024;
 
@@ -220,6 +220,8 @@ export interface WebuiConfig {
   seriesLagSeconds: number;
   /** How long an instance reuses its last answer: /json costs O(window) Redis reads. */
   cacheMs: number;
+  /** GET /cloud: who serves it on this stage, and from where. */
+  cloud: CloudReportConfig;
 }
 
 export function loadWebuiConfig(env: Env = process.env): WebuiConfig {
@@ -229,5 +231,57 @@ export function loadWebuiConfig(env: Env = process.env): WebuiConfig {
     seriesSeconds: intSetting(env, "SERIES_SECONDS", { default: 300, min: 1, max: 3_600 }),
     seriesLagSeconds: intSetting(env, "SERIES_LAG_SECONDS", { default: 2, min: 0, max: 60 }),
     cacheMs: intSetting(env, "JSON_CACHE_MS", { default: 250, min: 0, max: 1_000 }),
+    cloud: loadCloudReportConfig(env),
+  };
+}
+
+/** Where the webui's GET /cloud gets its figures. */
+export const CLOUD_METRICS_PLATFORMS = ["aws", "localstack-community", "localstack-host"] as const;
+
+export type CloudReportConfig =
+  /** Stage dev: the local cloud's dashboard origin serves /cloud, not this function. */
+  | { stage: "dev"; servedBy: "local-cloud" }
+  | {
+      stage: string;
+      servedBy: "cloudwatch";
+      platform: (typeof CLOUD_METRICS_PLATFORMS)[number];
+      /** The stage's functions: key in serverless.yml → deployed name. */
+      functions: { key: string; name: string }[];
+      queueUrl: string;
+      deadLetterQueueUrl: string;
+      /**
+       * How long an instance reuses its report. CloudWatch charges per metric requested (31
+       * here per report): a page polling once a second must not cost 31 metrics a second.
+       */
+      cacheMs: number;
+    };
+
+const FUNCTION_PAIR = /^([a-z][a-z0-9]*)=([A-Za-z0-9_-]{1,64})$/;
+
+/** CLOUD_FUNCTIONS: `rng=dockercoins-prod-rng,hasher=…`, comma-separated. */
+function functionList(env: Env, name: string): { key: string; name: string }[] {
+  const pairs = stringSetting(env, name)
+    .split(",")
+    .map((pair) => pair.trim())
+    .filter(Boolean);
+  if (pairs.length === 0) throw new ConfigError(`${name} must list key=function-name pairs`);
+  return pairs.map((pair) => {
+    const match = FUNCTION_PAIR.exec(pair);
+    if (!match) throw new ConfigError(`${name}: "${pair}" is not key=function-name`);
+    return { key: match[1] as string, name: match[2] as string };
+  });
+}
+
+export function loadCloudReportConfig(env: Env = process.env): CloudReportConfig {
+  const stage = stringSetting(env, "STAGE");
+  if (stage === "dev") return { stage, servedBy: "local-cloud" };
+  return {
+    stage,
+    servedBy: "cloudwatch",
+    platform: choiceSetting(env, "CLOUD_METRICS_PLATFORM", CLOUD_METRICS_PLATFORMS),
+    functions: functionList(env, "CLOUD_FUNCTIONS"),
+    queueUrl: urlSetting(env, "WORKER_QUEUE_URL"),
+    deadLetterQueueUrl: urlSetting(env, "WORKER_DLQ_URL"),
+    cacheMs: intSetting(env, "CLOUD_CACHE_MS", { default: 10_000, min: 1_000, max: 60_000 }),
   };
 }

@@ -19,4 +19,14 @@ describe("webui handler", () => {
     expect(res.headers?.["access-control-allow-origin"]).toBe("*");
     expect(Date.now() - started).toBeLessThan(5_000);
   });
+
+  it("answers GET /cloud on stage dev with 404 JSON naming who serves it there", async () => {
+    const res = await handler(
+      apiEvent({ path: "/dev/cloud", resource: "/cloud" }),
+      lambdaContext(),
+    );
+    expect(res.statusCode).toBe(404);
+    expect(JSON.parse(res.body).error).toMatch(/served by the local cloud's dashboard origin/);
+    expect(res.headers?.["access-control-allow-origin"]).toBe("*");
+  });
 });

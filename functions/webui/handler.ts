@@ -1,12 +1,15 @@
+import { CLOUD_REPORT_PATH } from "../shared/cloud-report";
 import { loadWebuiConfig } from "../shared/config";
 import { ServiceUnavailableError } from "../shared/errors";
 import { FailureStreak } from "../shared/failure-streak";
-import { httpHandler, json } from "../shared/http";
+import { type HttpEvent, httpHandler, json } from "../shared/http";
 import { instanceName } from "../shared/instance";
 import { keys } from "../shared/keys";
 import { createLogger } from "../shared/log";
 import { createRedis } from "../shared/redis";
 import { parseDesired } from "../shared/replicas/supervision";
+import { cachedCloudReport } from "./cloud/cloud-route";
+import type { CloudSources } from "./cloud/cloud-sources";
 import { latencySummary, type Stats, seriesWindow, toCount } from "./stats";
 
 const config = loadWebuiConfig();
@@ -76,10 +79,24 @@ async function readStats(nowMs: number): Promise<Stats> {
 /** The last answer of this instance; every poller of the dashboard asks once a second. */
 let cached: { at: number; stats: Stats } | undefined;
 
-/** GET /json: the counters the dashboard polls once a second. */
+// The SDK clients load at the first /cloud of a deployed stage: never on stage dev, never for /json.
+let sources: Promise<CloudSources> | undefined;
+const cloudReport = cachedCloudReport(
+  config.cloud,
+  () => (sources ??= import("./cloud/aws-sources").then((m) => m.awsSources())),
+  (err) => log.warn("cloud report: a platform API failed; answering 503", { err }),
+);
+
+const isCloudRequest = (event: HttpEvent) =>
+  event.resource === `/${CLOUD_REPORT_PATH}` || event.path.endsWith(`/${CLOUD_REPORT_PATH}`);
+
+/** GET /json: the counters the dashboard polls once a second; GET /cloud: the cloud report. */
 export const handler = httpHandler(
   log,
-  async () => {
+  async (event) => {
+    if (isCloudRequest(event)) {
+      return json(200, await cloudReport(), { "cache-control": "no-store" });
+    }
     const now = Date.now();
     if (!cached || now - cached.at >= config.cacheMs) {
       try {

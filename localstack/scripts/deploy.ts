@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 import { childEnvironment, localStackSettings } from "../../common/command-environment";
+import { deployedSiteConfig } from "../../common/site-build";
 import { describeFunctionsNode, functionsNode } from "./functions-node";
 import { runningTarget } from "./mode";
 import { CommandFailedError, run, say } from "./preflight";
@@ -44,6 +45,9 @@ const STARTED_FUNCTIONS = ["supervisor", "worker", "rng", "hasher", "webui"] as 
 export function hostModeParams(bridgeUrl: string, endpoint: string): string[] {
   return [
     "--param=functionsRunOn=host",
+    // Host mode turns LocalStack's Lambda metrics off (HOST_EXECUTOR_LAMBDA_METRICS=0): the
+    // webui's GET /cloud must not read their absence as zero calls.
+    "--param=cloudMetrics=localstack-host",
     `--param=redisRestUrl=${bridgeUrl}`,
     `--param=apiBaseUrl=${apiUrl(endpoint)}`,
   ];
@@ -102,9 +106,8 @@ export async function main(args: string[] = []): Promise<void> {
     localS3(endpoint),
     SITE_BUCKET,
     join(projectRoot, "dist", "site"),
-    {
-      apiBase: api,
-    },
+    // The webui function serves GET /cloud there (LocalStack community's CloudWatch: what it has).
+    deployedSiteConfig(api),
   );
   say(`uploaded ${uploaded.files} files, ${uploaded.bytes} bytes`);
 

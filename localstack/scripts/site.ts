@@ -11,6 +11,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
+import type { SiteConfigFile } from "../../common/site-build";
 import { clientOptions } from "./stack";
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -54,7 +55,7 @@ export async function uploadSite(
   s3: S3Client,
   bucket: string,
   dir: string,
-  config: { apiBase: string },
+  config: SiteConfigFile,
 ): Promise<{ files: number; bytes: number }> {
   let bytes = 0;
   const files = siteFiles(dir).filter((f) => f.key !== "config.json");

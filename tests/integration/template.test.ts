@@ -125,6 +125,60 @@ describe.each(["local", "prod"] as const)("serverless package --stage %s", (stag
   });
 });
 
+describe.each(["local", "prod"] as const)("GET /cloud on stage %s", (stage) => {
+  it("is served by the webui function, with the same CORS preflight as /json", () => {
+    const resources = stages[stage].ofType("AWS::ApiGateway::Resource");
+    const paths = resources.map((r) => r.Properties.PathPart);
+    expect(paths).toEqual(expect.arrayContaining(["json", "cloud"]));
+    const methods = stages[stage].ofType("AWS::ApiGateway::Method");
+    const onPath = (part: string) =>
+      methods
+        .filter((m) =>
+          JSON.stringify(m.Properties.ResourceId).includes(`ApiGatewayResource${part}`),
+        )
+        .map((m) => m.Properties.HttpMethod)
+        .sort();
+    expect(onPath("Cloud")).toEqual(onPath("Json"));
+    expect(onPath("Cloud")).toEqual(["GET", "OPTIONS"]);
+  });
+
+  it("tells the webui where to read, on the stage's platform", () => {
+    const env = variablesOf(stages[stage], "WebuiLambdaFunction");
+    expect(env).toMatchObject({
+      STAGE: stage,
+      CLOUD_METRICS_PLATFORM: stage === "prod" ? "aws" : "localstack-community",
+      WORKER_QUEUE_URL: { Ref: "WorkerQueue" },
+      WORKER_DLQ_URL: { Ref: "WorkerDeadLetterQueue" },
+    });
+    const names = String(env.CLOUD_FUNCTIONS).split(",");
+    expect(names).toContain(`rng=dockercoins-${stage}-rng`);
+    expect(names).toHaveLength(functionsOf(stages[stage]).length);
+    for (const [, fn] of functionsOf(stages[stage])) {
+      expect(names.map((pair) => pair.split("=")[1])).toContain(fn.Properties.FunctionName);
+    }
+  });
+
+  it("grants only the three reads it needs, on the stage's own queues and functions", () => {
+    const role = stages[stage].resources.IamRoleLambdaExecution?.Properties as {
+      Policies: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }[];
+    };
+    const statements = role.Policies.flatMap((p) => p.PolicyDocument.Statement);
+    const grant = (action: string) => statements.filter((st) => st.Action.includes(action));
+    expect(grant("cloudwatch:GetMetricData").map((st) => st.Resource)).toEqual(["*"]);
+    // serverless adds the worker's event-source grant (receive, delete, attributes) on its own.
+    const queueReads = statements.filter((st) => st.Action.join() === "sqs:GetQueueAttributes");
+    expect(queueReads.map((st) => st.Resource)).toEqual([
+      [
+        { "Fn::GetAtt": ["WorkerQueue", "Arn"] },
+        { "Fn::GetAtt": ["WorkerDeadLetterQueue", "Arn"] },
+      ],
+    ]);
+    const lambda = JSON.stringify(grant("lambda:GetFunctionConcurrency").map((st) => st.Resource));
+    expect(lambda).toContain(`dockercoins-${stage}-*`);
+    for (const st of statements) expect(st.Action.join()).not.toMatch(/\*/);
+  });
+});
+
 describe("stage local (LocalStack)", () => {
   it("fixes the REST API's id with the _custom_id_ tag the scripts' URLs use", () => {
     const [api] = stages.local.ofType("AWS::ApiGateway::RestApi");
@@ -152,6 +206,12 @@ describe("stage local in host mode (LocalStack natively, functions as host proce
       UPSTASH_REDIS_REST_URL: bridgeUrl,
       API_BASE_URL: `${endpoint}/_aws/execute-api/${REST_API_ID}/local`,
     });
+  });
+
+  it("tells GET /cloud that host mode's LocalStack publishes no Lambda metric", () => {
+    expect(variablesOf(stages.localOnHost, "WebuiLambdaFunction").CLOUD_METRICS_PLATFORM).toBe(
+      "localstack-host",
+    );
   });
 
   it("keeps the rest of the stage as in Docker: same resources, same API id", () => {

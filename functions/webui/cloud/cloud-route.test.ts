@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import {
+  awsMetricData,
+  deadLetterQueueAttributes,
+  FUNCTIONS,
+  functionConcurrency,
+  NOW,
+  QUEUE,
+  ticketQueueAttributes,
+} from "../../../tests/fixtures/cloudwatch-answers";
+import type { CloudReportConfig } from "../../shared/config";
+import { HttpError } from "../../shared/errors";
+import { cachedCloudReport, SERVED_BY_LOCAL_CLOUD } from "./cloud-route";
+import { CloudSourceError, type CloudSources } from "./cloud-sources";
+
+const config: CloudReportConfig = {
+  stage: "prod",
+  servedBy: "cloudwatch",
+  platform: "aws",
+  functions: FUNCTIONS,
+  queueUrl: QUEUE.url,
+  deadLetterQueueUrl: QUEUE.deadLetter.url,
+  cacheMs: 10_000,
+};
+
+/** Ports answering the recorded answers, counting the GetMetricData calls. */
+function recordedSources(overrides: Partial<CloudSources> = {}) {
+  const calls = { metricData: 0, asked: [] as string[] };
+  const sources: CloudSources = {
+    metricData: async (queries) => {
+      calls.metricData += 1;
+      calls.asked = queries.map((q) => q.Id);
+      return awsMetricData.MetricDataResults;
+    },
+    queueAttributes: async (url) =>
+      url === QUEUE.url ? ticketQueueAttributes.Attributes : deadLetterQueueAttributes.Attributes,
+    reservedConcurrency: async (name) => functionConcurrency[name]?.ReservedConcurrentExecutions,
+    ...overrides,
+  };
+  return { sources, calls };
+}
+
+describe("GET /cloud on a deployed stage", () => {
+  it("builds the report from the three APIs' answers", async () => {
+    const { sources, calls } = recordedSources();
+    const report = await cachedCloudReport(
+      config,
+      async () => sources,
+      () => {},
+      () => NOW,
+    )();
+    expect(calls.asked).toHaveLength(16);
+    expect(
+      report.functions.map((fn) => [fn.key, fn.concurrencyLimit, fn.invocationsPerSecond]),
+    ).toEqual([
+      ["rng", 1, 10],
+      ["hasher", null, 20],
+      ["worker", null, 0],
+    ]);
+    expect(report.queues[0]?.deadLetter?.messages).toBe(1);
+  });
+
+  it("asks CloudWatch once per cache period, however often and however concurrently it is asked", async () => {
+    const { sources, calls } = recordedSources();
+    let now = NOW;
+    const report = cachedCloudReport(
+      config,
+      async () => sources,
+      () => {},
+      () => now,
+    );
+    await Promise.all([report(), report(), report()]);
+    for (let second = 1; second < 10; second++) {
+      now = NOW + second * 1000; // a page polling once a second
+      await report();
+    }
+    expect(calls.metricData).toBe(1);
+    now = NOW + config.cacheMs;
+    await report();
+    expect(calls.metricData).toBe(2);
+  });
+
+  it("answers 503 naming CloudWatch when it fails, logs the detail, and asks again next time", async () => {
+    let fail = true;
+    const failed: CloudSourceError[] = [];
+    const { sources } = recordedSources({
+      metricData: async () => {
+        if (fail) throw new CloudSourceError("CloudWatch", new Error("Rate exceeded"));
+        return awsMetricData.MetricDataResults;
+      },
+    });
+    const report = cachedCloudReport(
+      config,
+      async () => sources,
+      (err) => failed.push(err),
+      () => NOW,
+    );
+    const err = await report().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HttpError);
+    expect(err).toMatchObject({ statusCode: 503 });
+    expect((err as Error).message).toMatch(/^CloudWatch did not answer/);
+    expect((err as Error).message).not.toMatch(/Rate exceeded/);
+    expect(failed.map((e) => e.message)).toEqual(["CloudWatch: Rate exceeded"]);
+    fail = false;
+    await expect(report()).resolves.toMatchObject({ stage: "prod" });
+  });
+});
+
+describe("GET /cloud on LocalStack host mode", () => {
+  it("does not call GetMetricData, which refuses an empty query list", async () => {
+    const { sources, calls } = recordedSources();
+    const report = await cachedCloudReport(
+      { ...config, stage: "local", platform: "localstack-host" },
+      async () => sources,
+      () => {},
+      () => NOW,
+    )();
+    expect(calls.metricData).toBe(0);
+    expect(report.functions[0]?.concurrencyLimit).toBe(1);
+  });
+});
+
+describe("GET /cloud on stage dev", () => {
+  it("answers 404 naming the local cloud's dashboard origin, without asking any API", async () => {
+    let asked = false;
+    const report = cachedCloudReport(
+      { stage: "dev", servedBy: "local-cloud" },
+      async () => {
+        asked = true;
+        return recordedSources().sources;
+      },
+      () => {},
+    );
+    await expect(report()).rejects.toMatchObject({
+      statusCode: 404,
+      message: SERVED_BY_LOCAL_CLOUD,
+    });
+    expect(asked).toBe(false);
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * The ports of a deployed stage's cloud report: the three API calls it needs, as an interface
+ * (aws-sources.ts implements it with the SDK; unit tests with recorded answers).
+ */
+import type { MetricQuery, MetricResult, QueueAttributes } from "./cloudwatch-queries";
+
+export interface CloudSources {
+  metricData(
+    queries: MetricQuery[],
+    range: { StartTime: Date; EndTime: Date },
+  ): Promise<MetricResult[]>;
+  queueAttributes(url: string): Promise<QueueAttributes>;
+  /** ReservedConcurrentExecutions; undefined: the function has none. */
+  reservedConcurrency(functionName: string): Promise<number | undefined>;
+}
+
+/** A platform API failed: which one, for the 503's message (the detail is only logged). */
+export class CloudSourceError extends Error {
+  override name = "CloudSourceError";
+  constructor(
+    readonly source: "CloudWatch" | "SQS" | "Lambda",
+    cause: unknown,
+  ) {
+    super(`${source}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
