@@ -16,7 +16,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { projectRoot } from "../common/project";
 import { startLocalCloud } from "../tests/support/launcher";
-import { BENCH_SCALE_TOKEN, scaleAndWait, sleep } from "./cloud";
+import { BENCH_SCALE_TOKEN, BOTTLENECK_FREE, scaleAndWait, sleep } from "./cloud";
 import { type LoadResult, load, round } from "./load";
 import { type MiningWindow, miningWindow } from "./measure";
 
@@ -48,17 +48,7 @@ async function workshop(dir: string): Promise<MiningWindow> {
 }
 
 async function flatOut(dir: string, measureReport: boolean) {
-  const cloud = await startLocalCloud(
-    {
-      RNG_DELAY_MS: "0",
-      HASHER_DELAY_MS: "0",
-      WORKER_DELAY_MS: "0",
-      RNG_CONCURRENCY: "10",
-      SCALE_TOKEN: BENCH_SCALE_TOKEN,
-      LOG_LEVEL: "warn",
-    },
-    { serviceDir: dir },
-  );
+  const cloud = await startLocalCloud(BOTTLENECK_FREE, { serviceDir: dir });
   try {
     await scaleAndWait(cloud, 4);
     await sleep(3_000);
