@@ -77,4 +77,26 @@ describe("config", () => {
       /CLOUD_CACHE_MS/,
     );
   });
+
+  it("asks LocalStack's gateway for the host executor's figures only in host mode", () => {
+    const local = {
+      STAGE: "local",
+      CLOUD_FUNCTIONS: "rng=dockercoins-local-rng",
+      WORKER_QUEUE_URL: "http://127.0.0.1:4566/000000000000/q",
+      WORKER_DLQ_URL: "http://127.0.0.1:4566/000000000000/q-dlq",
+    };
+    expect(
+      loadCloudReportConfig({
+        ...local,
+        CLOUD_METRICS_PLATFORM: "localstack-host",
+        AWS_ENDPOINT_URL: "http://127.0.0.1:4566/",
+      }),
+    ).toMatchObject({ hostExecutorStatsUrl: "http://127.0.0.1:4566/_host_executor/stats" });
+    expect(() =>
+      loadCloudReportConfig({ ...local, CLOUD_METRICS_PLATFORM: "localstack-host" }),
+    ).toThrow(/AWS_ENDPOINT_URL is required/);
+    expect(
+      loadCloudReportConfig({ ...local, CLOUD_METRICS_PLATFORM: "localstack-community" }),
+    ).toMatchObject({ hostExecutorStatsUrl: null });
+  });
 });

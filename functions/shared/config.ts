@@ -254,7 +254,16 @@ export type CloudReportConfig =
        * here per report): a page polling once a second must not cost 31 metrics a second.
        */
       cacheMs: number;
+      /**
+       * Platform localstack-host: the host executor's figures, GET /_host_executor/stats on
+       * LocalStack's gateway (AWS_ENDPOINT_URL, which LocalStack gives every function); null
+       * on the other platforms.
+       */
+      hostExecutorStatsUrl: string | null;
     };
+
+/** Must equal STATS_PATH of localstack/host/src/localstack_host_executor/stats_route.py. */
+export const HOST_EXECUTOR_STATS_PATH = "/_host_executor/stats";
 
 const FUNCTION_PAIR = /^([a-z][a-z0-9]*)=([A-Za-z0-9_-]{1,64})$/;
 
@@ -275,13 +284,18 @@ function functionList(env: Env, name: string): { key: string; name: string }[] {
 export function loadCloudReportConfig(env: Env = process.env): CloudReportConfig {
   const stage = stringSetting(env, "STAGE");
   if (stage === "dev") return { stage, servedBy: "local-cloud" };
+  const platform = choiceSetting(env, "CLOUD_METRICS_PLATFORM", CLOUD_METRICS_PLATFORMS);
   return {
     stage,
     servedBy: "cloudwatch",
-    platform: choiceSetting(env, "CLOUD_METRICS_PLATFORM", CLOUD_METRICS_PLATFORMS),
+    platform,
     functions: functionList(env, "CLOUD_FUNCTIONS"),
     queueUrl: urlSetting(env, "WORKER_QUEUE_URL"),
     deadLetterQueueUrl: urlSetting(env, "WORKER_DLQ_URL"),
     cacheMs: intSetting(env, "CLOUD_CACHE_MS", { default: 10_000, min: 1_000, max: 60_000 }),
+    hostExecutorStatsUrl:
+      platform === "localstack-host"
+        ? new URL(HOST_EXECUTOR_STATS_PATH, urlSetting(env, "AWS_ENDPOINT_URL")).toString()
+        : null,
   };
 }

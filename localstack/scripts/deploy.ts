@@ -46,8 +46,10 @@ export function hostModeParams(bridgeUrl: string, endpoint: string): string[] {
   return [
     "--param=functionsRunOn=host",
     // Host mode turns LocalStack's Lambda metrics off (HOST_EXECUTOR_LAMBDA_METRICS=0): the
-    // webui's GET /cloud must not read their absence as zero calls.
+    // webui's GET /cloud reads the host executor's own figures instead.
     "--param=cloudMetrics=localstack-host",
+    // Its figures are per second and cost nothing: the Cloud panel reads them live.
+    "--param=cloudCacheMs=1000",
     `--param=redisRestUrl=${bridgeUrl}`,
     `--param=apiBaseUrl=${apiUrl(endpoint)}`,
   ];

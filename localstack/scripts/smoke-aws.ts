@@ -84,10 +84,14 @@ export async function sendPoisonTicket(
   return { body, deadlineMs: Date.now() + receives * visibility * 1000 + DEAD_LETTER_SLACK_MS };
 }
 
-/** Waits for the poison ticket in the DLQ, then deletes it; resolves with its receive count. */
+/**
+ * Waits for the poison ticket in the DLQ, runs `whileThere` (checks that need it there), then
+ * deletes it; resolves with its receive count.
+ */
 export async function waitForDeadLetter(
   endpoint: string,
   poison: { body: string; deadlineMs: number },
+  whileThere: () => Promise<void> = async () => {},
 ): Promise<number> {
   const sqs = new SQSClient(clientOptions(endpoint));
   const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: DEAD_LETTER_QUEUE }));
@@ -104,6 +108,7 @@ export async function waitForDeadLetter(
     );
     const dead = Messages.find((m) => m.Body === poison.body);
     if (dead !== undefined) {
+      await whileThere();
       await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: dead.ReceiptHandle }));
       return Number(dead.Attributes?.ApproximateReceiveCount ?? 0);
     }

@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { CloudReport } from "../../functions/shared/cloud-report";
 
 export class SmokeCheckError extends Error {
   override readonly name = "SmokeCheckError";
@@ -57,6 +58,18 @@ export interface JsonStats {
 }
 
 /** GET /json, checked against the original's contract: numbers, not strings. */
+/** GET /cloud: the cloud report of the stage (functions/webui/cloud/), shape checked lightly. */
+export async function readCloudReport(apiBase: string, timeoutMs: number): Promise<CloudReport> {
+  const res = await call(`${apiBase}/cloud`, {}, timeoutMs);
+  const report = (await res.json()) as CloudReport;
+  if (!Array.isArray(report.functions) || typeof report.reported !== "object") {
+    throw new SmokeCheckError(
+      `/cloud: not a cloud report: ${JSON.stringify(report).slice(0, 200)}`,
+    );
+  }
+  return report;
+}
+
 export async function readStats(apiBase: string, timeoutMs: number): Promise<JsonStats> {
   const res = await call(`${apiBase}/json`, {}, timeoutMs);
   const stats = (await res.json()) as Record<string, unknown>;

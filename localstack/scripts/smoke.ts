@@ -4,7 +4,8 @@
  * equals SHA-256, /json keeps the original's contract, the SQS event source mapping drives
  * the worker at 3.33 hashes/s ± 20 % with one replica and twice that with two, a poison
  * ticket lands in the dead-letter queue, the EventBridge schedule fires the supervisor, and
- * the S3 website serves the dashboard, which shows a live speed in headless Chromium. The
+ * the S3 website serves the dashboard, which shows a live speed in headless Chromium, and
+ * GET /cloud's figures (in host mode: equal to the processes and INIT_START lines). The
  * slow checks (the DLQ, the schedule) run alongside the others. It leaves the replica count
  * as it found it, and exits non-zero at the first failure, naming it.
  */
@@ -22,6 +23,7 @@ import {
 } from "./smoke-aws";
 import { checkDashboard } from "./smoke-browser";
 import { checkHasher, checkRng, checkSite, readStats, SmokeCheckError } from "./smoke-checks";
+import { checkCloudReport } from "./smoke-cloud";
 import { expectRate, measureRate, ONE_REPLICA_RATE, type RateOptions } from "./smoke-mining";
 import { apiUrl, localStackEndpoint, websiteHost, websiteUrl } from "./stack";
 
@@ -101,7 +103,9 @@ export async function main(): Promise<void> {
   if (node.lines.length > 0) say(`✓ functions ran on: ${describeFunctionsNode(node)}`);
   else if (target.mode === "host") throw new SmokeCheckError(describeFunctionsNode(node));
 
-  const receives = await waitForDeadLetter(endpoint, poison);
+  const receives = await waitForDeadLetter(endpoint, poison, async () =>
+    say(`✓ ${await checkCloudReport(api, endpoint, target.mode)}`),
+  );
   say(`✓ the poison ticket reached the DLQ (${receives} receives counted)`);
   const fired = await scheduled;
   say(

@@ -12,7 +12,7 @@ import { runLocalStackScript, type ScriptRun } from "../support/localstack-run";
 import { listeningAddresses, portIsClosed } from "../support/net";
 
 // The `local` stage on a real LocalStack, natively (host mode), from scratch: up, deploy,
-// smoke (the whole flow, the DLQ, the schedule, the dashboard in Chromium), LocalStack killed
+// smoke (the whole flow, the DLQ, the schedule, the dashboard in Chromium, GET /cloud against the processes and INIT_START lines), LocalStack killed
 // while mining and started again with its server-side patches off (HOST_EXECUTOR_PATCHES=0:
 // deploy:local's fixes through the AWS API, what Docker mode relies on, must do their work),
 // a deploy, an update deploy and smoke again, remove, down. On free ports and in a state folder of its
@@ -117,6 +117,7 @@ describe("the local stage on LocalStack in host mode", () => {
       "✓ scale 2",
       "✓ site",
       "✓ dashboard in headless Chromium",
+      "✓ GET /cloud: instances = node processes",
       "✓ the poison ticket reached the DLQ",
       "✓ the EventBridge schedule ran the supervisor",
       "✓ functions ran on: nodejs24.x on host node",
@@ -125,6 +126,7 @@ describe("the local stage on LocalStack in host mode", () => {
     }
     figures.oneReplica = said(smoke, /one replica mines ([\d.]+) hashes\/s/) ?? "?";
     figures.twoReplicas = said(smoke, /scale 2: ([\d.]+) hashes\/s/) ?? "?";
+    figures.cloudReport = said(smoke, /✓ GET \/cloud: (.*)$/m) ?? "?";
   });
 
   it("LocalStack killed while mining: deploy says so fast; up and deploy again leave nothing behind", async () => {

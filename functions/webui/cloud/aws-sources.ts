@@ -1,5 +1,6 @@
 /**
- * The ports of the deployed stages' cloud report: the three SDK calls, nothing else. Loaded
+ * The ports of the deployed stages' cloud report: the three SDK calls, and in LocalStack host
+ * mode one HTTP GET of the host executor's figures; nothing else. Loaded
  * only when a stage other than dev is asked for /cloud, so stage dev never loads these clients.
  */
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
@@ -15,6 +16,9 @@ async function tagged<T>(source: CloudSourceError["source"], call: () => Promise
     throw new CloudSourceError(source, err);
   }
 }
+
+/** How long the host executor's figures may take (they are in LocalStack's memory). */
+const EXECUTOR_STATS_TIMEOUT_MS = 2_000;
 
 export function awsSources(): CloudSources {
   const cloudwatch = new CloudWatchClient({});
@@ -54,6 +58,12 @@ export function awsSources(): CloudSources {
           new GetFunctionConcurrencyCommand({ FunctionName: functionName }),
         );
         return answer.ReservedConcurrentExecutions;
+      }),
+    executorStats: (url) =>
+      tagged("LocalStack's host executor", async () => {
+        const answer = await fetch(url, { signal: AbortSignal.timeout(EXECUTOR_STATS_TIMEOUT_MS) });
+        if (!answer.ok) throw new Error(`HTTP ${answer.status} from ${url}`);
+        return (await answer.json()) as unknown;
       }),
   };
 }

@@ -8,6 +8,7 @@ import {
   QUEUE,
   ticketQueueAttributes,
 } from "../../../tests/fixtures/cloudwatch-answers";
+import recordedExecutorStats from "../../../tests/fixtures/host-executor-stats.json";
 import type { CloudReportConfig } from "../../shared/config";
 import { HttpError } from "../../shared/errors";
 import { cachedCloudReport, SERVED_BY_LOCAL_CLOUD } from "./cloud-route";
@@ -21,11 +22,12 @@ const config: CloudReportConfig = {
   queueUrl: QUEUE.url,
   deadLetterQueueUrl: QUEUE.deadLetter.url,
   cacheMs: 10_000,
+  hostExecutorStatsUrl: null,
 };
 
 /** Ports answering the recorded answers, counting the GetMetricData calls. */
 function recordedSources(overrides: Partial<CloudSources> = {}) {
-  const calls = { metricData: 0, asked: [] as string[] };
+  const calls = { metricData: 0, asked: [] as string[], executorStats: [] as string[] };
   const sources: CloudSources = {
     metricData: async (queries) => {
       calls.metricData += 1;
@@ -35,6 +37,10 @@ function recordedSources(overrides: Partial<CloudSources> = {}) {
     queueAttributes: async (url) =>
       url === QUEUE.url ? ticketQueueAttributes.Attributes : deadLetterQueueAttributes.Attributes,
     reservedConcurrency: async (name) => functionConcurrency[name]?.ReservedConcurrentExecutions,
+    executorStats: async (url) => {
+      calls.executorStats.push(url);
+      return recordedExecutorStats;
+    },
     ...overrides,
   };
   return { sources, calls };
@@ -107,16 +113,41 @@ describe("GET /cloud on a deployed stage", () => {
 });
 
 describe("GET /cloud on LocalStack host mode", () => {
-  it("does not call GetMetricData, which refuses an empty query list", async () => {
+  const host = {
+    ...config,
+    stage: "local",
+    platform: "localstack-host",
+    hostExecutorStatsUrl: "http://127.0.0.1:4566/_host_executor/stats",
+  } as const;
+
+  it("reads the host executor's figures, not CloudWatch (GetMetricData refuses an empty query list)", async () => {
     const { sources, calls } = recordedSources();
     const report = await cachedCloudReport(
-      { ...config, stage: "local", platform: "localstack-host" },
+      host,
       async () => sources,
       () => {},
       () => NOW,
     )();
     expect(calls.metricData).toBe(0);
+    expect(calls.executorStats).toEqual([host.hostExecutorStatsUrl]);
+    expect(report.reported.instances).toBe(true);
     expect(report.functions[0]?.concurrencyLimit).toBe(1);
+  });
+
+  it("answers 503 naming the executor when its answer is not its figures", async () => {
+    const failed: CloudSourceError[] = [];
+    const { sources } = recordedSources({ executorStats: async () => ({ functions: [] }) });
+    const err = await cachedCloudReport(
+      host,
+      async () => sources,
+      (e) => failed.push(e),
+      () => NOW,
+    )().catch((e: unknown) => e);
+    expect(err).toMatchObject({ statusCode: 503 });
+    expect((err as Error).message).toMatch(/^LocalStack's host executor did not answer/);
+    expect(failed.map((e) => e.message)).toEqual([
+      "LocalStack's host executor: now is not a number",
+    ]);
   });
 });
 

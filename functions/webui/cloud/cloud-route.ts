@@ -1,9 +1,10 @@
 /**
  * GET /cloud of the webui function: on a deployed stage, the report built from CloudWatch, SQS
- * and Lambda (cloudwatch-report.ts) through the ports of aws-sources.ts, cached per instance;
+ * and Lambda (cloudwatch-report.ts), or in LocalStack host mode from the host executor's own
+ * figures, SQS and Lambda (host-report.ts), through the ports of aws-sources.ts, cached per instance;
  * on stage dev, a 404 naming who serves it there (the local cloud's dashboard origin).
  */
-import type { CloudReport } from "../../shared/cloud-report";
+import { type CloudReport, HISTORY_SECONDS } from "../../shared/cloud-report";
 import type { CloudReportConfig } from "../../shared/config";
 import { HttpError, ServiceUnavailableError } from "../../shared/errors";
 import { CloudSourceError, type CloudSources } from "./cloud-sources";
@@ -15,6 +16,7 @@ import {
   queueNameOf,
 } from "./cloudwatch-queries";
 import { cloudWatchReport } from "./cloudwatch-report";
+import { type ExecutorStats, hostExecutorReport, parseExecutorStats } from "./host-report";
 
 export class NotServedHereError extends HttpError {
   constructor(message: string) {
@@ -27,7 +29,7 @@ export const SERVED_BY_LOCAL_CLOUD =
 
 type DeployedConfig = Extract<CloudReportConfig, { servedBy: "cloudwatch" }>;
 
-/** Asks the three APIs at once and builds the report. */
+/** Asks the platform's APIs at once and builds the report. */
 export async function gatherReport(
   config: DeployedConfig,
   sources: CloudSources,
@@ -40,9 +42,11 @@ export async function gatherReport(
     deadLetter: { name: queueNameOf(config.deadLetterQueueUrl), url: config.deadLetterQueueUrl },
   };
   const queries = metricQueries(config.functions, queue, platform);
-  const [metrics, main, dlq, limits] = await Promise.all([
+  const statsUrl = config.hostExecutorStatsUrl;
+  const [metrics, executorStats, main, dlq, limits] = await Promise.all([
     // GetMetricData refuses an empty query list: a platform with no metrics is not asked.
     queries.length === 0 ? [] : sources.metricData(queries, metricRange(nowMs)),
+    statsUrl === null ? undefined : sources.executorStats(statsUrl),
     sources.queueAttributes(queue.url),
     sources.queueAttributes(queue.deadLetter.url),
     Promise.all(config.functions.map((fn) => sources.reservedConcurrency(fn.name))),
@@ -50,12 +54,23 @@ export async function gatherReport(
   const reservedConcurrency = Object.fromEntries(
     config.functions.map((fn, i) => [fn.key, limits[i]]),
   );
+  const queues = { [queue.url]: main, [queue.deadLetter.url]: dlq };
+  if (executorStats !== undefined) {
+    let stats: ExecutorStats;
+    try {
+      stats = parseExecutorStats(executorStats, HISTORY_SECONDS);
+    } catch (err) {
+      throw new CloudSourceError("LocalStack's host executor", err);
+    }
+    const answers = { stats, queues, reservedConcurrency };
+    return hostExecutorReport(config.stage, config.functions, queue, answers, HISTORY_SECONDS);
+  }
   return cloudWatchReport(
     config.stage,
     platform,
     config.functions,
     queue,
-    { metrics, queues: { [queue.url]: main, [queue.deadLetter.url]: dlq }, reservedConcurrency },
+    { metrics, queues, reservedConcurrency },
     nowMs,
   );
 }

@@ -12,13 +12,15 @@ export interface CloudSources {
   queueAttributes(url: string): Promise<QueueAttributes>;
   /** ReservedConcurrentExecutions; undefined: the function has none. */
   reservedConcurrency(functionName: string): Promise<number | undefined>;
+  /** LocalStack host mode: the host executor's JSON answer (host-report.ts checks it). */
+  executorStats(url: string): Promise<unknown>;
 }
 
 /** A platform API failed: which one, for the 503's message (the detail is only logged). */
 export class CloudSourceError extends Error {
   override name = "CloudSourceError";
   constructor(
-    readonly source: "CloudWatch" | "SQS" | "Lambda",
+    readonly source: "CloudWatch" | "SQS" | "Lambda" | "LocalStack's host executor",
     cause: unknown,
   ) {
     super(`${source}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });

@@ -15,7 +15,6 @@ import {
   FIGURES,
   type FigureName,
   type FunctionFigures,
-  type QueueFigures,
 } from "../../shared/cloud-report";
 
 import {
@@ -28,9 +27,9 @@ import {
   type MetricsPlatform,
   metricRange,
   QUEUE_AGE_ID,
-  type QueueAttributes,
   type RecordedAnswers,
 } from "./cloudwatch-queries";
+import { sqsQueueFigures } from "./queue-figures";
 
 /** Points of one result, newest first; none when the result is missing or failed. */
 function points(
@@ -50,13 +49,6 @@ function points(
         Number.isFinite(p.at) && typeof p.value === "number",
     )
     .sort((a, b) => b.at - a.at);
-}
-
-/** Queue depth attribute as a count; null when SQS did not answer it. */
-function count(attributes: QueueAttributes | undefined, name: string): number | null {
-  const raw = attributes?.[name];
-  const value = raw === undefined ? Number.NaN : Number(raw);
-  return Number.isInteger(value) && value >= 0 ? value : null;
 }
 
 export const cloudWatchSource = (platform: MetricsPlatform) =>
@@ -86,10 +78,6 @@ export function cloudWatchReport(
   reported.throttles = published("Throttles");
   reported.durationP50Ms = published("Duration");
   reported.durationP95Ms = published("Duration");
-  reported.visible = true;
-  reported.inFlight = true;
-  reported.deadLetterMessages = true;
-  reported.oldestAgeSeconds = platform.queueAge;
 
   // A figure is reported only if every function's answer is there: one failed query makes it
   // "not reported" for the stage rather than a 0 that looks measured.
@@ -146,31 +134,11 @@ export function cloudWatchReport(
     }
   }
 
-  const main = answers.queues[queue.url];
-  const dlq = answers.queues[queue.deadLetter.url];
   const age = platform.queueAge ? points(results, QUEUE_AGE_ID) : null;
   // No point in the lookback says nothing about the queue (metrics late, or none published
-  // yet): not reported, rather than the "empty" a null would mean.
-  const newestAge = age?.[0]?.value;
-  if (newestAge === undefined) reported.oldestAgeSeconds = false;
-  const visible = count(main, "ApproximateNumberOfMessages");
-  const inFlight = count(main, "ApproximateNumberOfMessagesNotVisible");
-  const dlqVisible = count(dlq, "ApproximateNumberOfMessages");
-  const dlqInFlight = count(dlq, "ApproximateNumberOfMessagesNotVisible");
-  reported.visible = visible !== null;
-  reported.inFlight = inFlight !== null;
-  reported.deadLetterMessages = dlqVisible !== null && dlqInFlight !== null;
-  const queueFigures: QueueFigures = {
-    name: queue.name,
-    visible,
-    inFlight,
-    // The newest point of the lookback: a gauge (the maximum of its minute), not a sum.
-    oldestAgeSeconds: newestAge ?? null,
-    deadLetter: {
-      name: queue.deadLetter.name,
-      messages: reported.deadLetterMessages ? (dlqVisible ?? 0) + (dlqInFlight ?? 0) : null,
-    },
-  };
+  // yet): not reported, rather than the "empty" a null would mean. The newest point of the
+  // lookback is a gauge (the maximum of its minute), not a sum.
+  const queueFigures = sqsQueueFigures(queue, answers.queues, age?.[0]?.value, reported);
 
   return {
     stage,

@@ -8,9 +8,8 @@ import pytest
 
 from localstack.services.apigateway.legacy.provider import ApigatewayProvider
 from localstack.services.lambda_.invocation import version_manager
-from localstack_host_executor.patches import (
+from localstack_host_executor.patch_guard import (
     LOCALSTACK_VERSION,
-    PATCHES,
     HostPatch,
     PatchTargetMissing,
     Target,
@@ -18,6 +17,7 @@ from localstack_host_executor.patches import (
     installed_localstack_version,
     resolve,
 )
+from localstack_host_executor.patches import PATCHES
 from localstack_host_executor.settings import load_settings
 
 ALL_ON = load_settings({"HOST_EXECUTOR_SQS_ESM_CONCURRENCY": "4", "HOST_EXECUTOR_LAMBDA_METRICS": "0"})
@@ -53,8 +53,8 @@ def test_a_missing_member_module_or_parameter_is_named():
 def test_all_patches_apply_and_change_what_they_name(undo):
     stock_get_stages = ApigatewayProvider.get_stages
     stock_metric = version_manager.record_cw_metric_invocation
-    undo.extend(apply_patches(LOCALSTACK_VERSION, ALL_ON))
-    assert len(undo) == 7
+    undo.extend(apply_patches(LOCALSTACK_VERSION, ALL_ON, PATCHES))
+    assert len(undo) == 8
     assert ApigatewayProvider.get_stages is not stock_get_stages
     assert version_manager.record_cw_metric_invocation is not stock_metric
     for p in reversed(undo):
@@ -64,16 +64,18 @@ def test_all_patches_apply_and_change_what_they_name(undo):
     assert version_manager.record_cw_metric_invocation is stock_metric
 
 
-def test_patches_off_leaves_the_two_fixes_out(undo):
+def test_patches_off_leaves_the_two_fixes_out_and_still_counts_throttles(undo):
     stock = ApigatewayProvider.get_stages
-    undo.extend(apply_patches(LOCALSTACK_VERSION, load_settings({"HOST_EXECUTOR_PATCHES": "0"})))
-    assert undo == []
+    stock_invoke = version_manager.LambdaVersionManager.invoke
+    undo.extend(apply_patches(LOCALSTACK_VERSION, load_settings({"HOST_EXECUTOR_PATCHES": "0"}), PATCHES))
+    assert len(undo) == 1
     assert ApigatewayProvider.get_stages is stock
+    assert version_manager.LambdaVersionManager.invoke is not stock_invoke
 
 
 def test_another_localstack_version_applies_nothing_and_says_so(undo, caplog):
     stock = ApigatewayProvider.get_stages
-    undo.extend(apply_patches("4.14.0", ALL_ON))
+    undo.extend(apply_patches("4.14.0", ALL_ON, PATCHES))
     assert undo == []
     assert ApigatewayProvider.get_stages is stock
     assert "written for LocalStack 4.13.1, this is 4.14.0: none applied" in caplog.text

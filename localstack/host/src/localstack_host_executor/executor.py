@@ -47,6 +47,7 @@ from .endpoint import (
 from .node import node_bin, node_for, node_version, runtime_js
 from .process import KILL_WAIT_SEC, RuntimeProcess
 from .settings import HEAP_SHARE_OF_MEMORY, MIN_HEAP_MB, settings
+from .stats import host_stats
 
 LOG = logging.getLogger(__name__)
 # Lambda's defaults, for a function version that does not say.
@@ -76,6 +77,8 @@ class HostRuntimeExecutor(RuntimeExecutor):
         self.env_vars: dict[str, str] = {}
         self._lock = threading.RLock()
         self._stopped = False
+        # The key of this environment's figures (stats.py): the function, whatever the version.
+        self._function_name = function_version.id.function_name
 
     # ---- lifecycle ------------------------------------------------------------------------
     def start(self, env_vars: dict[str, str]) -> None:
@@ -106,6 +109,10 @@ class HostRuntimeExecutor(RuntimeExecutor):
         self.process = RuntimeProcess(
             args, code_dir, self._process_env(code_dir), self.id[:8], self._on_exit
         )
+        pid = self.process.popen.pid
+        host_stats().instance_started(self._function_name, pid)
+        if not self.process.alive:  # exited before it was counted: _on_exit ran first
+            host_stats().instance_gone(self._function_name, pid)
 
     def _respawn(self) -> InvocationResult | None:
         """A fresh runtime for this environment after a timeout or a crash; None when ready."""
@@ -126,12 +133,27 @@ class HostRuntimeExecutor(RuntimeExecutor):
 
     def _on_exit(self, process: RuntimeProcess, code: int) -> None:
         """An exit before ready fails the start (a no-op if the runtime reported first)."""
+        host_stats().instance_gone(self._function_name, process.popen.pid)
         if process is self.process and not self._stopped:
             exited = f"Runtime exited with error: exit status {code}"
             self.executor_endpoint.fail_startup_on_exit(error_json("Runtime.ExitError", exited))
 
     # ---- invoke ---------------------------------------------------------------------------
     def invoke(self, payload: dict[str, str]) -> InvocationResult:
+        stats = host_stats()
+        started = stats.invocation_started(self._function_name)
+        outcome = "error"
+        try:
+            result = self._invoke(payload)
+            if not result.is_error:
+                outcome = "ok"
+            elif _is_timeout(result.payload):
+                outcome = "timeout"
+            return result
+        finally:
+            stats.invocation_ended(self._function_name, started, outcome)
+
+    def _invoke(self, payload: dict[str, str]) -> InvocationResult:
         request_id = payload.get("invoke-id", "")
         with self._lock:
             if self._stopped:

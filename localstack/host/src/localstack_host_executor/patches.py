@@ -1,14 +1,14 @@
 """Workarounds for two LocalStack 4.13.1 bugs that a Serverless Framework v3 stack runs into,
-and two opt-in changes. Applied by an ``on_infra_start`` hook (entry point in pyproject.toml);
+two opt-in changes and a counter. Applied by an ``on_infra_start`` hook (entry point in pyproject.toml);
 ``HOST_EXECUTOR_PATCHES=0`` turns the two workarounds off (``deploy:local`` then applies both
 fixes through the AWS API: localstack/scripts/stack-fixes.ts). They patch LocalStack's classes
 at run time (``localstack.utils.patch``); no LocalStack file is changed or copied.
 
-Guarded: they were written against the source of LocalStack ``LOCALSTACK_VERSION``; on any
-other version none is applied and a warning says so. On that version, every class, function
-and parameter a patch touches is looked up first; if one is missing (a LocalStack built
-differently), LocalStack's start fails with an error naming each one, instead of a patch that
-silently does nothing.
+Guarded (patch_guard.py): they were written against the source of LocalStack
+``LOCALSTACK_VERSION``; on any other version none is applied and a warning says so. On that
+version, every class, function and parameter a patch touches is looked up first; if one is
+missing (a LocalStack built differently), LocalStack's start fails with an error naming each
+one, instead of a patch that silently does nothing.
 
 1. GetStages ignores ``deploymentId`` (services/apigateway/legacy/provider.py:1169-1177 passes the
    call to moto, moto/apigateway/responses.py ``get_stages`` returns every stage). The CloudFormation
@@ -28,118 +28,31 @@ Opt-in, a parity change rather than a bug fix:
    senders/lambda_sender.py RequestResponse), so a standard queue is consumed by one function
    instance at a time; AWS scales to many. FIFO queues keep the stock, sequential behaviour.
 4. ``HOST_EXECUTOR_LAMBDA_METRICS=0``: no CloudWatch metric per invocation.
+
+Always on (it changes nothing LocalStack does):
+
+5. Throttles are counted for the Cloud panel (stats.py): ``LambdaVersionManager.invoke`` raises
+   ``TooManyRequestsException`` when a call finds the function's concurrency limit reached
+   (counting_service.py:184, 229, for every caller: API Gateway, the event manager, SQS event
+   source mappings); the patch counts it and re-raises it. Unpatched (another LocalStack
+   version), the stats say throttles are not counted and the panel shows "not reported".
 """
 
-import importlib
-import importlib.metadata
-import inspect
 import logging
 import threading
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Any
 
 from localstack.runtime import hooks
 
+from .patch_guard import HostPatch, Target, apply_patches, installed_localstack_version
 from .settings import HostSettings, settings
 
 LOG = logging.getLogger(__name__)
 
-# The LocalStack release whose source these patches were written against and tested with.
-LOCALSTACK_VERSION = "4.13.1"
-
-
-class PatchTargetMissing(RuntimeError):
-    """What a patch changes is not in this LocalStack."""
-
-
-@dataclass(frozen=True)
-class Target:
-    """A member of LocalStack a patch changes: ``module``, then ``path`` ("Class.method")."""
-
-    module: str
-    path: str
-    # Parameters the patch passes or reads by name.
-    params: tuple[str, ...] = ()
-
-    def __str__(self) -> str:
-        return f"{self.module}.{self.path}"
-
-
-def resolve(target: Target) -> Any:
-    """The member, or PatchTargetMissing naming what is missing."""
-    try:
-        found: Any = importlib.import_module(target.module)
-    except ImportError as e:
-        raise PatchTargetMissing(f"{target}: module {target.module} not importable ({e})") from e
-    for part in target.path.split("."):
-        if not hasattr(found, part):
-            raise PatchTargetMissing(f"{target}: no attribute {part!r}")
-        found = getattr(found, part)
-    if target.params:
-        try:
-            parameters = inspect.signature(found).parameters
-        except (TypeError, ValueError) as e:
-            raise PatchTargetMissing(f"{target}: not a function ({e})") from e
-        missing = [p for p in target.params if p not in parameters]
-        if missing:
-            raise PatchTargetMissing(f"{target}: no parameter {', '.join(missing)}")
-    return found
-
-
-@dataclass(frozen=True)
-class HostPatch:
-    name: str
-    targets: tuple[Target, ...]
-    # Applies the patch, given the settings and the resolved targets (in the order of
-    # `targets`); returns the
-    # localstack.utils.patch.Patch objects it applied (tests undo them).
-    apply: Callable[..., list]
-    wanted: Callable[[HostSettings], bool]
-
-
-def installed_localstack_version() -> str:
-    try:
-        return importlib.metadata.version("localstack-core")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
-
-
-def apply_patches(
-    version: str, host: HostSettings, patches: tuple[HostPatch, ...] | None = None
-) -> list:
-    """Applies the wanted patches, all or none; returns the applied Patch objects."""
-    wanted = [p for p in (PATCHES if patches is None else patches) if p.wanted(host)]
-    if not wanted:
-        return []
-    if version != LOCALSTACK_VERSION:
-        LOG.warning(
-            "host executor patches: written for LocalStack %s, this is %s: none applied (%s)",
-            LOCALSTACK_VERSION, version, ", ".join(p.name for p in wanted),
-        )
-        return []
-    resolved: list[tuple[HostPatch, list]] = []
-    missing: list[str] = []
-    for p in wanted:
-        try:
-            resolved.append((p, [resolve(t) for t in p.targets]))
-        except PatchTargetMissing as e:
-            missing.append(f"{p.name}: {e}")
-    if missing:
-        message = "host executor patches: LocalStack lacks what they patch: " + "; ".join(missing)
-        LOG.error("%s", message)
-        raise PatchTargetMissing(message)
-    applied: list = []
-    for p, members in resolved:
-        applied.extend(p.apply(host, *members))
-        LOG.info("host executor patch applied: %s", p.name)
-    return applied
-
 
 @hooks.on_infra_start()
 def host_executor_patches():
-    apply_patches(installed_localstack_version(), settings())
+    apply_patches(installed_localstack_version(), settings(), PATCHES)
 
 
 # ---- the patches ----------------------------------------------------------------------------
@@ -239,6 +152,25 @@ def _no_lambda_invocation_metrics(_host: HostSettings, _invocation, _error) -> l
     return patches
 
 
+def _count_throttles(_host: HostSettings, invoke, too_many_requests) -> list:
+    from localstack.utils.patch import patch
+
+    from .stats import host_stats
+
+    stats = host_stats()
+
+    @patch(invoke)
+    def counted(fn, self, *, invocation):
+        try:
+            return fn(self, invocation=invocation)
+        except too_many_requests:
+            stats.throttled(self.function_version.id.function_name)
+            raise
+
+    stats.throttles_counted = True
+    return [counted.patch]
+
+
 _LAMBDA = "localstack.services.lambda_"
 _CFN_FUNCTION = f"{_LAMBDA}.resource_providers.aws_lambda_function"
 _SQS_POLLER = f"{_LAMBDA}.event_source_mapping.pollers.sqs_poller"
@@ -285,5 +217,14 @@ PATCHES: tuple[HostPatch, ...] = (
         ),
         _no_lambda_invocation_metrics,
         lambda host: not host.lambda_metrics,
+    ),
+    HostPatch(
+        "throttles counted for the Cloud panel",
+        (
+            Target(f"{_LAMBDA}.invocation.version_manager", "LambdaVersionManager.invoke", ("invocation",)),
+            Target("localstack.aws.api.lambda_", "TooManyRequestsException"),
+        ),
+        _count_throttles,
+        lambda _host: True,
     ),
 )
