@@ -95,9 +95,13 @@ export async function main(): Promise<void> {
     timeoutMs: SITE_TIMEOUT_MS,
   });
   say(`✓ site: http://${host}/ answers its page and config.json`);
-  const page = await checkDashboard(websiteUrl(endpoint), api, endpoint);
+  const page = await checkDashboard(websiteUrl(endpoint), api, endpoint, {
+    instancesReported: target.mode === "host",
+    screenshot: process.env.SMOKE_CLOUD_SCREENSHOT,
+  });
   const polls = `${page.polls} poll${page.polls === 1 ? "" : "s"}`;
   say(`✓ dashboard in headless Chromium: live, ${page.speed} hashes/s, after ${polls} of the API`);
+  say(`✓ its Cloud panel: rng | ${page.rngRow}`);
 
   const node = await functionsNode(endpoint, ["rng", "hasher", "webui"], NODE_REPORT_WITHIN_MS);
   if (node.lines.length > 0) say(`✓ functions ran on: ${describeFunctionsNode(node)}`);
