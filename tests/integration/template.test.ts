@@ -158,7 +158,7 @@ describe.each(["local", "prod"] as const)("GET /cloud on stage %s", (stage) => {
     }
   });
 
-  it("grants only the three reads it needs, on the stage's own queues and functions", () => {
+  it("grants only the reads it needs, on the stage's own queues, functions and log groups", () => {
     const role = stages[stage].resources.IamRoleLambdaExecution?.Properties as {
       Policies: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }[];
     };
@@ -175,6 +175,9 @@ describe.each(["local", "prod"] as const)("GET /cloud on stage %s", (stage) => {
     ]);
     const lambda = JSON.stringify(grant("lambda:GetFunctionConcurrency").map((st) => st.Resource));
     expect(lambda).toContain(`dockercoins-${stage}-*`);
+    const insights = JSON.stringify(grant("logs:StartQuery").map((st) => st.Resource));
+    expect(insights).toContain(`/aws/lambda/dockercoins-${stage}-*`);
+    expect(grant("logs:GetQueryResults").map((st) => st.Resource)).toEqual(["*"]);
     for (const st of statements) expect(st.Action.join()).not.toMatch(/\*/);
   });
 });

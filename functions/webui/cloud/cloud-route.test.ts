@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  awsColdStartResults,
   awsMetricData,
   deadLetterQueueAttributes,
   FUNCTIONS,
@@ -27,7 +28,12 @@ const config: CloudReportConfig = {
 
 /** Ports answering the recorded answers, counting the GetMetricData calls. */
 function recordedSources(overrides: Partial<CloudSources> = {}) {
-  const calls = { metricData: 0, asked: [] as string[], executorStats: [] as string[] };
+  const calls = {
+    metricData: 0,
+    asked: [] as string[],
+    executorStats: [] as string[],
+    insights: [] as { logGroups: string[]; startTime: number; endTime: number }[],
+  };
   const sources: CloudSources = {
     metricData: async (queries) => {
       calls.metricData += 1;
@@ -37,6 +43,10 @@ function recordedSources(overrides: Partial<CloudSources> = {}) {
     queueAttributes: async (url) =>
       url === QUEUE.url ? ticketQueueAttributes.Attributes : deadLetterQueueAttributes.Attributes,
     reservedConcurrency: async (name) => functionConcurrency[name]?.ReservedConcurrentExecutions,
+    logsInsights: async (logGroups, _query, range) => {
+      calls.insights.push({ logGroups, ...range });
+      return awsColdStartResults.results;
+    },
     executorStats: async (url) => {
       calls.executorStats.push(url);
       return recordedExecutorStats;
@@ -56,6 +66,15 @@ describe("GET /cloud on a deployed stage", () => {
       () => NOW,
     )();
     expect(calls.asked).toHaveLength(16);
+    // Cold starts: one Logs Insights query over the three log groups, the reported minute.
+    expect(calls.insights).toEqual([
+      {
+        logGroups: FUNCTIONS.map((fn) => `/aws/lambda/${fn.name}`),
+        startTime: Date.parse("2026-12-06T10:29:00Z") / 1000,
+        endTime: Date.parse("2026-12-06T10:30:00Z") / 1000,
+      },
+    ]);
+    expect(report.functions.map((fn) => fn.coldStarts)).toEqual([1, 2, 0]);
     expect(
       report.functions.map((fn) => [fn.key, fn.concurrencyLimit, fn.invocationsPerSecond]),
     ).toEqual([

@@ -14,8 +14,10 @@ import {
   metricRange,
   PLATFORMS,
   queueNameOf,
+  reportedMinute,
 } from "./cloudwatch-queries";
 import { cloudWatchReport } from "./cloudwatch-report";
+import { COLD_START_QUERY, logGroupOf } from "./cold-starts";
 import { type ExecutorStats, hostExecutorReport, parseExecutorStats } from "./host-report";
 
 export class NotServedHereError extends HttpError {
@@ -43,9 +45,16 @@ export async function gatherReport(
   };
   const queries = metricQueries(config.functions, queue, platform);
   const statsUrl = config.hostExecutorStatsUrl;
-  const [metrics, executorStats, main, dlq, limits] = await Promise.all([
+  const [metrics, coldStartRows, executorStats, main, dlq, limits] = await Promise.all([
     // GetMetricData refuses an empty query list: a platform with no metrics is not asked.
     queries.length === 0 ? [] : sources.metricData(queries, metricRange(nowMs)),
+    platform.coldStartsFromLogs
+      ? sources.logsInsights(
+          config.functions.map(logGroupOf),
+          COLD_START_QUERY,
+          reportedMinute(nowMs),
+        )
+      : undefined,
     statsUrl === null ? undefined : sources.executorStats(statsUrl),
     sources.queueAttributes(queue.url),
     sources.queueAttributes(queue.deadLetter.url),
@@ -70,7 +79,7 @@ export async function gatherReport(
     platform,
     config.functions,
     queue,
-    { metrics, queues, reservedConcurrency },
+    { metrics, queues, reservedConcurrency, coldStartRows },
     nowMs,
   );
 }

@@ -20,19 +20,28 @@ export interface MetricsPlatform {
   lambda: readonly LambdaMetric[];
   /** AWS/SQS ApproximateAgeOfOldestMessage. */
   queueAge: boolean;
+  /** Cold starts from REPORT lines' Init Duration, by a CloudWatch Logs Insights query. */
+  coldStartsFromLogs: boolean;
 }
 
 export const PLATFORMS = {
-  aws: { name: "AWS", lambda: LAMBDA_METRICS, queueAge: true },
+  aws: { name: "AWS", lambda: LAMBDA_METRICS, queueAge: true, coldStartsFromLogs: true },
   // lambda_/invocation/metrics.py of LocalStack 4.x: only these two; SQS: depths, no age.
   "localstack-community": {
     name: "LocalStack community",
     lambda: ["Invocations", "Errors"],
     queueAge: false,
+    // Logs Insights is not in LocalStack's community edition.
+    coldStartsFromLogs: false,
   },
   // LocalStack host mode turns its Lambda metrics off (HOST_EXECUTOR_LAMBDA_METRICS=0, a
   // sqlite write per call): its CloudWatch has nothing to ask, only SQS and Lambda answer.
-  "localstack-host": { name: "LocalStack host mode", lambda: [], queueAge: false },
+  "localstack-host": {
+    name: "LocalStack host mode",
+    lambda: [],
+    queueAge: false,
+    coldStartsFromLogs: false,
+  },
 } as const satisfies Record<string, MetricsPlatform>;
 export type PlatformName = keyof typeof PLATFORMS;
 
@@ -73,6 +82,9 @@ export interface MetricResult {
   StatusCode?: string;
 }
 
+/** One row of Logs Insights' GetQueryResults `results`: fields by name, values as strings. */
+export type InsightsRow = { field?: string; value?: string }[];
+
 /** GetQueueAttributes' Attributes, as strings. */
 export type QueueAttributes = Record<string, string | undefined>;
 
@@ -82,6 +94,8 @@ export interface RecordedAnswers {
   queues: Record<string, QueueAttributes | undefined>;
   /** GetFunctionConcurrency's ReservedConcurrentExecutions by function key; undefined: none. */
   reservedConcurrency: Record<string, number | undefined>;
+  /** The cold-start query's rows for the newest complete minute; undefined: not asked. */
+  coldStartRows?: InsightsRow[];
 }
 
 /** Each Lambda statistic asked for, by the figure it feeds. */
@@ -142,6 +156,12 @@ export function metricQueries(
     );
   }
   return queries;
+}
+
+/** The newest complete minute (the one the report shows), in epoch seconds. */
+export function reportedMinute(nowMs: number): { startTime: number; endTime: number } {
+  const endTime = metricRange(nowMs).EndTime.getTime() / 1000;
+  return { startTime: endTime - CLOUDWATCH_PERIOD_SECONDS, endTime };
 }
 
 /** The time range of the queries, aligned on whole minutes as CloudWatch's periods are. */

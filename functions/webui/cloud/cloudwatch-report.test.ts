@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  awsColdStartResults,
   awsMetricData,
   deadLetterQueueAttributes,
   FUNCTIONS,
@@ -123,7 +124,7 @@ describe("the report from AWS's recorded answers", () => {
     ]);
   });
 
-  it("says what CloudWatch cannot know as not reported, null everywhere, never 0", () => {
+  it("says what CloudWatch cannot know (cold starts: when Logs Insights was not asked) as not reported, null everywhere, never 0", () => {
     const report = aws();
     for (const figure of [
       "instances",
@@ -149,6 +150,25 @@ describe("the report from AWS's recorded answers", () => {
     }
     expect(report.concurrency).toBeNull();
     expect(report).toMatchObject({ stage: "prod", windowSeconds: 60, rateWindowSeconds: 60 });
+  });
+
+  it("counts cold starts from Logs Insights' REPORT lines with Init Duration, 0 for none", () => {
+    const report = cloudWatchReport(
+      "prod",
+      PLATFORMS.aws,
+      FUNCTIONS,
+      QUEUE,
+      { ...answers(awsMetricData.MetricDataResults), coldStartRows: awsColdStartResults.results },
+      NOW,
+    );
+    expect(report.reported.coldStarts).toBe(true);
+    expect(report.reported.coldStartsTotal).toBe(false);
+    expect(report.functions.map((fn) => [fn.key, fn.coldStarts])).toEqual([
+      ["rng", 1],
+      ["hasher", 2],
+      ["worker", 0],
+    ]);
+    expect(report.source).toMatch(/Logs Insights/);
   });
 
   it("makes a figure not reported for the stage when one of its queries failed", () => {

@@ -5,8 +5,9 @@
  * the answers (to the queries of cloudwatch-queries.ts) into the shape of shared/cloud-report.ts;
  * the SDK calls are the handler's ports (aws-sources.ts). Unit-tested against recorded answers.
  *
+ * Cold starts come from CloudWatch Logs on AWS (REPORT lines with `Init Duration`, cold-starts.ts).
  * What CloudWatch cannot give is "not reported", never 0: instances that exist now, busy now,
- * calls waiting now, cold starts (only the logs' INIT lines know them), waits, timeouts (its
+ * calls waiting now, cold starts elsewhere and since ever, waits, timeouts (its
  * `Errors` counts them with the errors) and the per-second concurrency history (its points are
  * one minute apart; repeating a minute's maximum sixty times would be a model, not a measure).
  */
@@ -29,6 +30,7 @@ import {
   QUEUE_AGE_ID,
   type RecordedAnswers,
 } from "./cloudwatch-queries";
+import { coldStartsByFunction } from "./cold-starts";
 import { sqsQueueFigures } from "./queue-figures";
 
 /** Points of one result, newest first; none when the result is missing or failed. */
@@ -52,7 +54,9 @@ function points(
 }
 
 export const cloudWatchSource = (platform: MetricsPlatform) =>
-  `${platform.name}: CloudWatch one-minute metrics (the newest complete minute), SQS GetQueueAttributes and Lambda GetFunctionConcurrency; instances, cold starts, waits, timeouts and the per-second history are not in them`;
+  platform.coldStartsFromLogs
+    ? `${platform.name}: CloudWatch one-minute metrics and Logs Insights (cold starts: REPORT lines with Init Duration) for the newest complete minute, SQS GetQueueAttributes and Lambda GetFunctionConcurrency; instances, waits, timeouts and the per-second history are not in them`
+    : `${platform.name}: CloudWatch one-minute metrics (the newest complete minute), SQS GetQueueAttributes and Lambda GetFunctionConcurrency; instances, cold starts, waits, timeouts and the per-second history are not in them`;
 
 export function cloudWatchReport(
   stage: string,
@@ -73,6 +77,10 @@ export function cloudWatchReport(
     boolean
   >;
   reported.concurrencyLimit = true;
+  reported.coldStarts = answers.coldStartRows !== undefined;
+  const coldStarts = answers.coldStartRows
+    ? coldStartsByFunction(functions, answers.coldStartRows)
+    : undefined;
   reported.invocationsPerSecond = published("Invocations");
   reported.errors = published("Errors");
   reported.throttles = published("Throttles");
@@ -111,7 +119,7 @@ export function cloudWatchReport(
       concurrencyLimit: answers.reservedConcurrency[fn.key] ?? null,
       invocationsPerSecond:
         invocations === null ? null : Number((invocations / CLOUDWATCH_PERIOD_SECONDS).toFixed(2)),
-      coldStarts: null,
+      coldStarts: coldStarts?.[fn.key] ?? null,
       coldStartsTotal: null,
       waits: null,
       throttles: sum("throttles", "throttles"),
