@@ -39,6 +39,8 @@ export interface ScriptSettings {
   sqsEndpoint: string;
   /** TICKET_QUEUE_NAME: the workers' ticket queue (stage dev's by default). */
   ticketQueueName: string;
+  /** SMOKE_CLOUD_SCREENSHOT: a PNG file where smoke:local saves the dashboard's Cloud panel. */
+  smokeCloudScreenshot: string | undefined;
 }
 
 export function scriptSettings(env: Env = process.env): ScriptSettings {
@@ -59,6 +61,7 @@ export function scriptSettings(env: Env = process.env): ScriptSettings {
       "",
     ),
     ticketQueueName: env.TICKET_QUEUE_NAME || "dockercoins-dev-worker-tickets",
+    smokeCloudScreenshot: env.SMOKE_CLOUD_SCREENSHOT || undefined,
   };
 }
 

@@ -75,7 +75,7 @@ export async function main(): Promise<void> {
   const rngConcurrency = await checkReservedConcurrency(endpoint);
   say(`✓ rng's reserved concurrency is ${rngConcurrency} (1: the workshop's bottleneck)`);
 
-  const { scaleToken } = scriptSettings();
+  const { scaleToken, smokeCloudScreenshot } = scriptSettings();
   const one = await measureRate(api, scaleToken, 1, RATE);
   expectRate("one replica", one, ONE_REPLICA_RATE, RATE_TOLERANCE);
   say(
@@ -97,7 +97,7 @@ export async function main(): Promise<void> {
   say(`✓ site: http://${host}/ answers its page and config.json`);
   const page = await checkDashboard(websiteUrl(endpoint), api, endpoint, {
     instancesReported: target.mode === "host",
-    screenshot: process.env.SMOKE_CLOUD_SCREENSHOT,
+    screenshot: smokeCloudScreenshot,
   });
   const polls = `${page.polls} poll${page.polls === 1 ? "" : "s"}`;
   say(`✓ dashboard in headless Chromium: live, ${page.speed} hashes/s, after ${polls} of the API`);
