@@ -54,9 +54,7 @@ function points(
 }
 
 export const cloudWatchSource = (platform: MetricsPlatform) =>
-  platform.coldStartsFromLogs
-    ? `${platform.name}: CloudWatch one-minute metrics and Logs Insights (cold starts: REPORT lines with Init Duration) for the newest complete minute, SQS GetQueueAttributes and Lambda GetFunctionConcurrency; instances, waits, timeouts and the per-second history are not in them`
-    : `${platform.name}: CloudWatch one-minute metrics (the newest complete minute), SQS GetQueueAttributes and Lambda GetFunctionConcurrency; instances, cold starts, waits, timeouts and the per-second history are not in them`;
+  `${platform.name}: CloudWatch one-minute metrics${platform.coldStartsFromLogs ? " and Logs Insights (cold starts)" : ""} of the newest complete minute, SQS and Lambda; not in them: instances, ${platform.coldStartsFromLogs ? "" : "cold starts, "}waits, timeouts, the per-second history`;
 
 export function cloudWatchReport(
   stage: string,

@@ -105,7 +105,7 @@ export function parseExecutorStats(body: unknown, historySeconds: number): Execu
 }
 
 export const HOST_SOURCE =
-  "LocalStack host mode: the host executor's own count (an instance is a node process it started, a cold start its INIT), SQS GetQueueAttributes and Lambda GetFunctionConcurrency; LocalStack refuses a call over a concurrency limit (a throttle) and never holds one, so waits are not reported, nor is the queue's oldest age";
+  "LocalStack host mode: the host executor's own count (an instance is a node process it started), SQS and Lambda; not reported: waits (LocalStack refuses a call over the limit: a throttle) and the queue's oldest age";
 
 export interface HostAnswers {
   stats: ExecutorStats;
