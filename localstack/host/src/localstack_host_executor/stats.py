@@ -127,7 +127,8 @@ class FunctionStats:
         self._second(now).throttles += 1
 
     def figures(self, now: float) -> dict:
-        """The figures at `now`: sums over the last complete seconds of each window."""
+        """The figures at `now`: counts over the last REPORT_WINDOW_SECONDS (this second
+        included), calls/s over the last RATE_WINDOW_SECONDS complete seconds."""
         current = int(now)
         self._second(now)  # rolls the history forward
         window = [self._seconds[s] for s in range(current - REPORT_WINDOW_SECONDS + 1, current + 1) if s in self._seconds]
