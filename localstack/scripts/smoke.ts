@@ -5,7 +5,7 @@
  * the worker at 3.33 hashes/s ± 20 % with one replica and twice that with two, a poison
  * ticket lands in the dead-letter queue, the EventBridge schedule fires the supervisor, and
  * the S3 website serves the dashboard, which shows a live speed in headless Chromium, and
- * GET /cloud's figures (in host mode: equal to the processes and INIT_START lines). The
+ * GET /cloud's figures (in host mode: against the processes and INIT_START lines). The
  * slow checks (the DLQ, the schedule) run alongside the others. It leaves the replica count
  * as it found it, and exits non-zero at the first failure, naming it.
  */

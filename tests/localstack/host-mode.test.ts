@@ -127,6 +127,14 @@ describe("the local stage on LocalStack in host mode", () => {
     figures.oneReplica = said(smoke, /one replica mines ([\d.]+) hashes\/s/) ?? "?";
     figures.twoReplicas = said(smoke, /scale 2: ([\d.]+) hashes\/s/) ?? "?";
     figures.cloudReport = said(smoke, /✓ GET \/cloud: (.*)$/m) ?? "?";
+    // After a fresh deploy no runtime process ended before its first invocation did, so each
+    // function's cold starts equal its INIT_START lines (after an update deploy, "at least").
+    const pairs = (said(smoke, /cold starts \/ INIT_START lines \(([^)]*)\)/) ?? "").split(", ");
+    expect(pairs).toHaveLength(6);
+    for (const pair of pairs) {
+      const [, coldStarts, lines] = /(\d+)\/(\d+)$/.exec(pair) ?? [];
+      expect(coldStarts, pair).toBe(lines);
+    }
   });
 
   it("LocalStack killed while mining: deploy says so fast; up and deploy again leave nothing behind", async () => {
