@@ -101,7 +101,7 @@ export async function main(): Promise<void> {
   });
   const polls = `${page.polls} poll${page.polls === 1 ? "" : "s"}`;
   say(`✓ dashboard in headless Chromium: live, ${page.speed} hashes/s, after ${polls} of the API`);
-  say(`✓ its Cloud panel: rng | ${page.rngRow}`);
+  say(`✓ its Cloud panel: ${page.rngRow}`);
 
   const node = await functionsNode(endpoint, ["rng", "hasher", "webui"], NODE_REPORT_WITHIN_MS);
   if (node.lines.length > 0) say(`✓ functions ran on: ${describeFunctionsNode(node)}`);
