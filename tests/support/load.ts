@@ -8,10 +8,21 @@ export interface LoadReport {
   failures: string[];
   perSecond: number;
   latencyMs: { p50: number; p95: number; max: number };
-  /** RSS of each watched process over the run (start and end: means of 5 samples), in MiB. */
+  /**
+   * RSS of each watched process over the run, in MiB: start and end are means of 5 samples,
+   * end taken after the settle period (idle) when there is one; `settledFromMiB` is where the
+   * settle period began (the mean of the last 5 samples under load).
+   */
   memory: Record<
     string,
-    { startMiB: number; endMiB: number; peakMiB: number; growth: number; samplesMiB: number[] }
+    {
+      startMiB: number;
+      endMiB: number;
+      settledFromMiB: number;
+      peakMiB: number;
+      growth: number;
+      samplesMiB: number[];
+    }
   >;
 }
 
@@ -23,6 +34,12 @@ export interface LoadOptions {
   check: (res: Response, body: ArrayBuffer) => string | undefined;
   /** Processes whose resident memory is sampled once a second, by name. */
   watch: Record<string, number>;
+  /**
+   * After the load, sampling goes on this long with no request sent, and growth is judged at
+   * its end: RSS under load depends on when the garbage collector last ran (one major GC
+   * every 20–40 s here), so garbage is given the chance to go; a leak stays.
+   */
+  settleMs?: number;
   requestTimeoutMs?: number;
 }
 
@@ -83,17 +100,22 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, client));
+  const elapsedS = (Date.now() - started) / 1000;
+  await sample();
+  const underLoad = new Map([...samples].map(([name, list]) => [name, list.length]));
+  await new Promise((resolve) => setTimeout(resolve, opts.settleMs ?? 0));
   clearInterval(sampler);
   await sample();
-  const elapsedS = (Date.now() - started) / 1000;
   const sorted = [...latencies].sort((a, b) => a - b);
   const memory: LoadReport["memory"] = {};
   for (const [name, list] of samples) {
     const start = mean(list.slice(0, 5));
     const end = mean(list.slice(-5));
+    const loadEnd = underLoad.get(name) ?? list.length;
     memory[name] = {
       startMiB: Math.round(start / MiB),
       endMiB: Math.round(end / MiB),
+      settledFromMiB: Math.round(mean(list.slice(Math.max(0, loadEnd - 5), loadEnd)) / MiB),
       peakMiB: Math.round(Math.max(...list) / MiB),
       growth: start > 0 ? (end - start) / start : 0,
       samplesMiB: list.map((bytes) => Math.round(bytes / MiB)),
