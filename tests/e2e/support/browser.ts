@@ -61,3 +61,23 @@ export async function displayedSpeed(page: Page): Promise<number> {
   const text = (await page.textContent("#speed")) ?? "";
   return Number(text.replace(/,/g, ""));
 }
+
+/** Scales through the page's own form; retried, as `serverless offline` reloads on edits. */
+export async function scaleTo(page: Page, replicas: number, attempts = 3): Promise<void> {
+  await page.fill("#replicas", String(replicas));
+  for (let attempt = 1; ; attempt++) {
+    await page.click("#scale-submit");
+    // The form says "Scaling…" until the answer, then ✓ or ✗ and why.
+    await page.waitForFunction(
+      () => /^[✓✗]/.test(document.querySelector("#scale-result")?.textContent ?? ""),
+      undefined,
+      { timeout: 15_000 },
+    );
+    const said = await page.textContent("#scale-result");
+    if (said?.includes(`set to ${replicas}`)) break;
+    if (attempt >= attempts) throw new Error(`scaling to ${replicas}: ${said}`);
+    console.log(`scaling to ${replicas}, attempt ${attempt}: ${said}; retrying`);
+    await page.waitForTimeout(5_000);
+  }
+  console.log(`scaled to ${replicas}`);
+}

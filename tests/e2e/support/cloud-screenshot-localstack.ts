@@ -10,7 +10,7 @@ import { localStackSettings, scriptSettings } from "../../../common/command-envi
 import { projectRoot } from "../../../common/project";
 import { runningTarget } from "../../../localstack/scripts/mode";
 import { localStackEndpoint, pathStyleSiteUrl } from "../../../localstack/scripts/stack";
-import { launchChromium } from "./browser";
+import { launchChromium, scaleTo } from "./browser";
 
 const STEP_MS = scriptSettings().screenshotStepSeconds * 1000;
 const OUT = join(projectRoot, "docs", "cloud-panel-localstack.png");
@@ -23,13 +23,7 @@ export async function main(): Promise<void> {
     await page.goto(pathStyleSiteUrl(endpoint));
     await page.waitForSelector('#cloud[data-state="report"]', { timeout: 30_000 });
     await page.fill("#token", scriptSettings().scaleToken);
-    await page.fill("#replicas", "10");
-    await page.click("#scale-submit");
-    await page.waitForFunction(
-      () => /^✓/.test(document.querySelector("#scale-result")?.textContent ?? ""),
-      undefined,
-      { timeout: 30_000 },
-    );
+    await scaleTo(page, 10);
     await page.fill("#token", "");
     await page.waitForTimeout(STEP_MS);
     await page.locator("#cloud").screenshot({ path: OUT });

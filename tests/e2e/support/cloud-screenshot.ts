@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { scriptSettings } from "../../../common/command-environment";
 import { projectRoot } from "../../../common/project";
 import { startLocalCloud } from "../../support/launcher";
-import { launchChromium } from "./browser";
+import { launchChromium, scaleTo } from "./browser";
 
 const SCALE_TOKEN = "docs-screenshot-scale-token";
 const STEP_MS = scriptSettings().screenshotStepSeconds * 1000;
@@ -25,13 +25,7 @@ export async function main(): Promise<void> {
     await page.waitForSelector('#cloud[data-state="report"]', { timeout: 15_000 });
     await page.waitForTimeout(STEP_MS / 3);
     await page.fill("#token", SCALE_TOKEN);
-    await page.fill("#replicas", "10");
-    await page.click("#scale-submit");
-    await page.waitForFunction(
-      () => /^✓/.test(document.querySelector("#scale-result")?.textContent ?? ""),
-      undefined,
-      { timeout: 15_000 },
-    );
+    await scaleTo(page, 10);
     await page.fill("#token", "");
     await page.waitForTimeout(STEP_MS);
     await page.locator("#cloud").screenshot({ path: join(projectRoot, "docs", "cloud-panel.png") });

@@ -6,34 +6,13 @@
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
 import { scriptSettings } from "../../../common/command-environment";
 import { projectRoot } from "../../../common/project";
 import { startLocalCloud } from "../../support/launcher";
-import { ARTIFACTS, launchChromium } from "./browser";
+import { ARTIFACTS, launchChromium, scaleTo } from "./browser";
 
 const SCALE_TOKEN = "docs-screenshot-scale-token";
 const STEP_MS = scriptSettings().screenshotStepSeconds * 1000;
-
-/** Scales through the page's own form; retried, as `serverless offline` reloads on edits. */
-async function scaleTo(page: Page, replicas: number, attempts = 3): Promise<void> {
-  await page.fill("#replicas", String(replicas));
-  for (let attempt = 1; ; attempt++) {
-    await page.click("#scale-submit");
-    // The form says "Scaling…" until the answer, then ✓ or ✗ and why.
-    await page.waitForFunction(
-      () => /^[✓✗]/.test(document.querySelector("#scale-result")?.textContent ?? ""),
-      undefined,
-      { timeout: 15_000 },
-    );
-    const said = await page.textContent("#scale-result");
-    if (said?.includes(`set to ${replicas}`)) break;
-    if (attempt >= attempts) throw new Error(`scaling to ${replicas}: ${said}`);
-    console.log(`scaling to ${replicas}, attempt ${attempt}: ${said}; retrying`);
-    await page.waitForTimeout(5_000);
-  }
-  console.log(`scaled to ${replicas}`);
-}
 
 export async function main(): Promise<void> {
   const [cloud, browser] = await Promise.all([
