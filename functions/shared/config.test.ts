@@ -91,12 +91,18 @@ describe("config", () => {
         CLOUD_METRICS_PLATFORM: "localstack-host",
         AWS_ENDPOINT_URL: "http://127.0.0.1:4566/",
       }),
-    ).toMatchObject({ hostExecutorStatsUrl: "http://127.0.0.1:4566/_host_executor/stats" });
+    ).toMatchObject({
+      servedBy: "host-executor",
+      hostExecutorStatsUrl: "http://127.0.0.1:4566/_host_executor/stats",
+    });
     expect(() =>
       loadCloudReportConfig({ ...local, CLOUD_METRICS_PLATFORM: "localstack-host" }),
     ).toThrow(/AWS_ENDPOINT_URL is required/);
-    expect(
-      loadCloudReportConfig({ ...local, CLOUD_METRICS_PLATFORM: "localstack-community" }),
-    ).toMatchObject({ hostExecutorStatsUrl: null });
+    const docker = loadCloudReportConfig({
+      ...local,
+      CLOUD_METRICS_PLATFORM: "localstack-community",
+    });
+    expect(docker).toMatchObject({ servedBy: "cloudwatch" });
+    expect(docker).not.toHaveProperty("hostExecutorStatsUrl");
   });
 });

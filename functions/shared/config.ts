@@ -238,29 +238,37 @@ export function loadWebuiConfig(env: Env = process.env): WebuiConfig {
 /** Where the webui's GET /cloud gets its figures. */
 export const CLOUD_METRICS_PLATFORMS = ["aws", "localstack-community", "localstack-host"] as const;
 
+/** What every deployed stage's report needs, whoever measures it. */
+export interface DeployedReportConfig {
+  stage: string;
+  /** The stage's functions: key in serverless.yml → deployed name. */
+  functions: { key: string; name: string }[];
+  queueUrl: string;
+  deadLetterQueueUrl: string;
+  /**
+   * How long an instance reuses its report. CloudWatch charges per metric requested (31
+   * here per report): a page polling once a second must not cost 31 metrics a second.
+   */
+  cacheMs: number;
+}
+
 export type CloudReportConfig =
   /** Stage dev: the local cloud's dashboard origin serves /cloud, not this function. */
   | { stage: "dev"; servedBy: "local-cloud" }
-  | {
-      stage: string;
+  /** AWS and LocalStack in Docker: CloudWatch (what the platform publishes), SQS, Lambda. */
+  | (DeployedReportConfig & {
       servedBy: "cloudwatch";
-      platform: (typeof CLOUD_METRICS_PLATFORMS)[number];
-      /** The stage's functions: key in serverless.yml → deployed name. */
-      functions: { key: string; name: string }[];
-      queueUrl: string;
-      deadLetterQueueUrl: string;
-      /**
-       * How long an instance reuses its report. CloudWatch charges per metric requested (31
-       * here per report): a page polling once a second must not cost 31 metrics a second.
-       */
-      cacheMs: number;
-      /**
-       * Platform localstack-host: the host executor's figures, GET /_host_executor/stats on
-       * LocalStack's gateway (AWS_ENDPOINT_URL, which LocalStack gives every function); null
-       * on the other platforms.
-       */
-      hostExecutorStatsUrl: string | null;
-    };
+      platform: Exclude<(typeof CLOUD_METRICS_PLATFORMS)[number], "localstack-host">;
+    })
+  /**
+   * LocalStack host mode: the host executor's figures, GET /_host_executor/stats on
+   * LocalStack's gateway (AWS_ENDPOINT_URL, which LocalStack gives every function), SQS, Lambda.
+   */
+  | (DeployedReportConfig & {
+      servedBy: "host-executor";
+      platform: "localstack-host";
+      hostExecutorStatsUrl: string;
+    });
 
 /** Must equal STATS_PATH of localstack/host/src/localstack_host_executor/stats_route.py. */
 export const HOST_EXECUTOR_STATS_PATH = "/_host_executor/stats";
@@ -285,17 +293,19 @@ export function loadCloudReportConfig(env: Env = process.env): CloudReportConfig
   const stage = stringSetting(env, "STAGE");
   if (stage === "dev") return { stage, servedBy: "local-cloud" };
   const platform = choiceSetting(env, "CLOUD_METRICS_PLATFORM", CLOUD_METRICS_PLATFORMS);
-  return {
+  const deployed: DeployedReportConfig = {
     stage,
-    servedBy: "cloudwatch",
-    platform,
     functions: functionList(env, "CLOUD_FUNCTIONS"),
     queueUrl: urlSetting(env, "WORKER_QUEUE_URL"),
     deadLetterQueueUrl: urlSetting(env, "WORKER_DLQ_URL"),
     cacheMs: intSetting(env, "CLOUD_CACHE_MS", { default: 10_000, min: 1_000, max: 60_000 }),
-    hostExecutorStatsUrl:
-      platform === "localstack-host"
-        ? new URL(HOST_EXECUTOR_STATS_PATH, urlSetting(env, "AWS_ENDPOINT_URL")).toString()
-        : null,
+  };
+  if (platform !== "localstack-host") return { ...deployed, servedBy: "cloudwatch", platform };
+  const endpoint = urlSetting(env, "AWS_ENDPOINT_URL");
+  return {
+    ...deployed,
+    servedBy: "host-executor",
+    platform,
+    hostExecutorStatsUrl: new URL(HOST_EXECUTOR_STATS_PATH, endpoint).toString(),
   };
 }

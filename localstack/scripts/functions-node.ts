@@ -20,6 +20,38 @@ export interface FunctionsNode {
   mismatched: string[];
 }
 
+/**
+ * Every INIT_START line in one function's CloudWatch Logs (deployed name), what follows
+ * `INIT_START Runtime Version: `; none when it has not run yet (no log group).
+ */
+export async function initStartLines(
+  logs: CloudWatchLogsClient,
+  deployedName: string,
+): Promise<string[]> {
+  const lines: string[] = [];
+  let nextToken: string | undefined;
+  try {
+    do {
+      const page = await logs.send(
+        new FilterLogEventsCommand({
+          logGroupName: `/aws/lambda/${deployedName}`,
+          filterPattern: '"INIT_START"',
+          nextToken,
+        }),
+      );
+      for (const e of page.events ?? []) {
+        const at = e.message?.indexOf(INIT_START) ?? -1;
+        if (at >= 0) lines.push((e.message ?? "").slice(at + INIT_START.length).trim());
+      }
+      nextToken = page.nextToken;
+    } while (nextToken);
+  } catch (err) {
+    // A function that has not run yet has no log group.
+    if ((err as { name?: string }).name !== "ResourceNotFoundException") throw err;
+  }
+  return lines;
+}
+
 /** The distinct INIT_START lines of these functions' logs, within `withinMs` for the first. */
 export async function functionsNode(
   endpoint: string,
@@ -31,21 +63,7 @@ export async function functionsNode(
   const found = new Set<string>();
   do {
     for (const fn of functions) {
-      try {
-        const { events = [] } = await logs.send(
-          new FilterLogEventsCommand({
-            logGroupName: `/aws/lambda/${functionName(fn)}`,
-            filterPattern: '"INIT_START"',
-          }),
-        );
-        for (const e of events) {
-          const at = e.message?.indexOf(INIT_START) ?? -1;
-          if (at >= 0) found.add((e.message ?? "").slice(at + INIT_START.length).trim());
-        }
-      } catch (err) {
-        // A function that has not run yet has no log group.
-        if ((err as { name?: string }).name !== "ResourceNotFoundException") throw err;
-      }
+      for (const line of await initStartLines(logs, functionName(fn))) found.add(line);
     }
     if (found.size > 0) break;
     await sleep(POLL_MS);

@@ -9,8 +9,9 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { CloudReport } from "../../functions/shared/cloud-report";
+import { initStartLines } from "./functions-node";
 import { readCloudReport, SmokeCheckError } from "./smoke-checks";
 import { clientOptions } from "./stack";
 
@@ -47,34 +48,10 @@ export function runtimeProcesses(endpoint: string): Record<string, number> {
 }
 
 /** INIT_START lines in each function's CloudWatch Logs, by function name. */
-export async function initStarts(
-  endpoint: string,
-  names: readonly string[],
-): Promise<Record<string, number>> {
+async function initStarts(endpoint: string, names: readonly string[]) {
   const logs = new CloudWatchLogsClient(clientOptions(endpoint));
   const counts: Record<string, number> = {};
-  for (const name of names) {
-    counts[name] = 0;
-    let nextToken: string | undefined;
-    try {
-      do {
-        const page = await logs.send(
-          new FilterLogEventsCommand({
-            logGroupName: `/aws/lambda/${name}`,
-            filterPattern: '"INIT_START"',
-            nextToken,
-          }),
-        );
-        for (const e of page.events ?? []) {
-          if (e.message?.includes("INIT_START Runtime Version: ")) counts[name] += 1;
-        }
-        nextToken = page.nextToken;
-      } while (nextToken);
-    } catch (err) {
-      // A function that has not run yet has no log group.
-      if ((err as { name?: string }).name !== "ResourceNotFoundException") throw err;
-    }
-  }
+  for (const name of names) counts[name] = (await initStartLines(logs, name)).length;
   return counts;
 }
 

@@ -15,16 +15,31 @@ import { HttpError } from "../../shared/errors";
 import { cachedCloudReport, SERVED_BY_LOCAL_CLOUD } from "./cloud-route";
 import { CloudSourceError, type CloudSources } from "./cloud-sources";
 
-const config: CloudReportConfig = {
-  stage: "prod",
-  servedBy: "cloudwatch",
-  platform: "aws",
+const deployed = {
   functions: FUNCTIONS,
   queueUrl: QUEUE.url,
   deadLetterQueueUrl: QUEUE.deadLetter.url,
   cacheMs: 10_000,
-  hostExecutorStatsUrl: null,
 };
+const config = {
+  ...deployed,
+  stage: "prod",
+  servedBy: "cloudwatch",
+  platform: "aws",
+} satisfies CloudReportConfig;
+
+/** One report at NOW, failures told to `failed`. */
+const reportAtNow = (
+  stage: CloudReportConfig,
+  sources: CloudSources,
+  failed: (err: CloudSourceError) => void = () => {},
+) =>
+  cachedCloudReport(
+    stage,
+    async () => sources,
+    failed,
+    () => NOW,
+  )();
 
 /** Ports answering the recorded answers, counting the GetMetricData calls. */
 function recordedSources(overrides: Partial<CloudSources> = {}) {
@@ -59,12 +74,7 @@ function recordedSources(overrides: Partial<CloudSources> = {}) {
 describe("GET /cloud on a deployed stage", () => {
   it("builds the report from the three APIs' answers", async () => {
     const { sources, calls } = recordedSources();
-    const report = await cachedCloudReport(
-      config,
-      async () => sources,
-      () => {},
-      () => NOW,
-    )();
+    const report = await reportAtNow(config, sources);
     expect(calls.asked).toHaveLength(16);
     // Cold starts: one Logs Insights query over the three log groups, the reported minute.
     expect(calls.insights).toEqual([
@@ -133,21 +143,18 @@ describe("GET /cloud on a deployed stage", () => {
 
 describe("GET /cloud on LocalStack host mode", () => {
   const host = {
-    ...config,
+    ...deployed,
     stage: "local",
+    servedBy: "host-executor",
     platform: "localstack-host",
     hostExecutorStatsUrl: "http://127.0.0.1:4566/_host_executor/stats",
-  } as const;
+  } satisfies CloudReportConfig;
 
-  it("reads the host executor's figures, not CloudWatch (GetMetricData refuses an empty query list)", async () => {
+  it("reads the host executor's figures, not CloudWatch nor CloudWatch Logs", async () => {
     const { sources, calls } = recordedSources();
-    const report = await cachedCloudReport(
-      host,
-      async () => sources,
-      () => {},
-      () => NOW,
-    )();
+    const report = await reportAtNow(host, sources);
     expect(calls.metricData).toBe(0);
+    expect(calls.insights).toEqual([]);
     expect(calls.executorStats).toEqual([host.hostExecutorStatsUrl]);
     expect(report.reported.instances).toBe(true);
     expect(report.functions[0]?.concurrencyLimit).toBe(1);
@@ -156,12 +163,7 @@ describe("GET /cloud on LocalStack host mode", () => {
   it("answers 503 naming the executor when its answer is not its figures", async () => {
     const failed: CloudSourceError[] = [];
     const { sources } = recordedSources({ executorStats: async () => ({ functions: [] }) });
-    const err = await cachedCloudReport(
-      host,
-      async () => sources,
-      (e) => failed.push(e),
-      () => NOW,
-    )().catch((e: unknown) => e);
+    const err = await reportAtNow(host, sources, (e) => failed.push(e)).catch((e: unknown) => e);
     expect(err).toMatchObject({ statusCode: 503 });
     expect((err as Error).message).toMatch(/^LocalStack's host executor did not answer/);
     expect(failed.map((e) => e.message)).toEqual([

@@ -4,7 +4,7 @@
  * figures, SQS and Lambda (host-report.ts), through the ports of aws-sources.ts, cached per instance;
  * on stage dev, a 404 naming who serves it there (the local cloud's dashboard origin).
  */
-import { type CloudReport, HISTORY_SECONDS } from "../../shared/cloud-report";
+import type { CloudReport } from "../../shared/cloud-report";
 import type { CloudReportConfig } from "../../shared/config";
 import { HttpError, ServiceUnavailableError } from "../../shared/errors";
 import { CloudSourceError, type CloudSources } from "./cloud-sources";
@@ -29,7 +29,24 @@ export class NotServedHereError extends HttpError {
 export const SERVED_BY_LOCAL_CLOUD =
   "stage dev: /cloud is served by the local cloud's dashboard origin (http://127.0.0.1:8000/cloud), not by the API";
 
-type DeployedConfig = Extract<CloudReportConfig, { servedBy: "cloudwatch" }>;
+type DeployedConfig = Exclude<CloudReportConfig, { servedBy: "local-cloud" }>;
+
+/** What every deployed stage asks SQS and Lambda: the queues' depths and the limits. */
+async function queuesAndLimits(
+  config: DeployedConfig,
+  queue: DeployedQueue,
+  sources: CloudSources,
+) {
+  const [main, dlq, limits] = await Promise.all([
+    sources.queueAttributes(queue.url),
+    sources.queueAttributes(queue.deadLetter.url),
+    Promise.all(config.functions.map((fn) => sources.reservedConcurrency(fn.name))),
+  ]);
+  return {
+    queues: { [queue.url]: main, [queue.deadLetter.url]: dlq },
+    reservedConcurrency: Object.fromEntries(config.functions.map((fn, i) => [fn.key, limits[i]])),
+  };
+}
 
 /** Asks the platform's APIs at once and builds the report. */
 export async function gatherReport(
@@ -37,17 +54,27 @@ export async function gatherReport(
   sources: CloudSources,
   nowMs: number,
 ): Promise<CloudReport> {
-  const platform = PLATFORMS[config.platform];
   const queue: DeployedQueue = {
     name: queueNameOf(config.queueUrl),
     url: config.queueUrl,
     deadLetter: { name: queueNameOf(config.deadLetterQueueUrl), url: config.deadLetterQueueUrl },
   };
-  const queries = metricQueries(config.functions, queue, platform);
-  const statsUrl = config.hostExecutorStatsUrl;
-  const [metrics, coldStartRows, executorStats, main, dlq, limits] = await Promise.all([
-    // GetMetricData refuses an empty query list: a platform with no metrics is not asked.
-    queries.length === 0 ? [] : sources.metricData(queries, metricRange(nowMs)),
+  if (config.servedBy === "host-executor") {
+    const [answer, common] = await Promise.all([
+      sources.executorStats(config.hostExecutorStatsUrl),
+      queuesAndLimits(config, queue, sources),
+    ]);
+    let stats: ExecutorStats;
+    try {
+      stats = parseExecutorStats(answer);
+    } catch (err) {
+      throw new CloudSourceError("LocalStack's host executor", err);
+    }
+    return hostExecutorReport(config.stage, config.functions, queue, { ...common, stats });
+  }
+  const platform = PLATFORMS[config.platform];
+  const [metrics, coldStartRows, common] = await Promise.all([
+    sources.metricData(metricQueries(config.functions, queue, platform), metricRange(nowMs)),
     platform.coldStartsFromLogs
       ? sources.logsInsights(
           config.functions.map(logGroupOf),
@@ -55,31 +82,14 @@ export async function gatherReport(
           reportedMinute(nowMs),
         )
       : undefined,
-    statsUrl === null ? undefined : sources.executorStats(statsUrl),
-    sources.queueAttributes(queue.url),
-    sources.queueAttributes(queue.deadLetter.url),
-    Promise.all(config.functions.map((fn) => sources.reservedConcurrency(fn.name))),
+    queuesAndLimits(config, queue, sources),
   ]);
-  const reservedConcurrency = Object.fromEntries(
-    config.functions.map((fn, i) => [fn.key, limits[i]]),
-  );
-  const queues = { [queue.url]: main, [queue.deadLetter.url]: dlq };
-  if (executorStats !== undefined) {
-    let stats: ExecutorStats;
-    try {
-      stats = parseExecutorStats(executorStats, HISTORY_SECONDS);
-    } catch (err) {
-      throw new CloudSourceError("LocalStack's host executor", err);
-    }
-    const answers = { stats, queues, reservedConcurrency };
-    return hostExecutorReport(config.stage, config.functions, queue, answers, HISTORY_SECONDS);
-  }
   return cloudWatchReport(
     config.stage,
     platform,
     config.functions,
     queue,
-    { metrics, queues, reservedConcurrency, coldStartRows },
+    { ...common, metrics, coldStartRows },
     nowMs,
   );
 }

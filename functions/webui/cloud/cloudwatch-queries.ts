@@ -34,14 +34,6 @@ export const PLATFORMS = {
     // Logs Insights is not in LocalStack's community edition.
     coldStartsFromLogs: false,
   },
-  // LocalStack host mode turns its Lambda metrics off (HOST_EXECUTOR_LAMBDA_METRICS=0, a
-  // sqlite write per call): its CloudWatch has nothing to ask, only SQS and Lambda answer.
-  "localstack-host": {
-    name: "LocalStack host mode",
-    lambda: [],
-    queueAge: false,
-    coldStartsFromLogs: false,
-  },
 } as const satisfies Record<string, MetricsPlatform>;
 export type PlatformName = keyof typeof PLATFORMS;
 

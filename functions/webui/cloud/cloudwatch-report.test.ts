@@ -254,26 +254,6 @@ describe("the report from LocalStack community's recorded answers", () => {
   });
 });
 
-describe("the report of LocalStack host mode (its Lambda metrics off)", () => {
-  it("asks CloudWatch nothing and reports only the limits and the queues", () => {
-    const host = PLATFORMS["localstack-host"];
-    expect(metricQueries(FUNCTIONS, QUEUE, host)).toEqual([]);
-    const report = cloudWatchReport("local", host, FUNCTIONS, QUEUE, answers([]), NOW);
-    expect(report.reported).toMatchObject({
-      invocationsPerSecond: false,
-      errors: false,
-      concurrencyLimit: true,
-      visible: true,
-    });
-    expect(report.functions.map((fn) => [fn.invocationsPerSecond, fn.errors])).toEqual([
-      [null, null],
-      [null, null],
-      [null, null],
-    ]);
-    expect(report.queues[0]).toMatchObject({ visible: 1, inFlight: 4 });
-  });
-});
-
 describe("queueNameOf", () => {
   it("takes the last segment of a queue URL", () => {
     expect(queueNameOf(QUEUE.url)).toBe(QUEUE.name);

@@ -34,13 +34,11 @@ const queues = {
   },
 };
 const report = (body: unknown = recorded, functions = FUNCTIONS) =>
-  hostExecutorReport(
-    "local",
-    functions,
-    QUEUE,
-    { stats: parseExecutorStats(body, HISTORY_SECONDS), queues, reservedConcurrency: { rng: 1 } },
-    HISTORY_SECONDS,
-  );
+  hostExecutorReport("local", functions, QUEUE, {
+    stats: parseExecutorStats(body),
+    queues,
+    reservedConcurrency: { rng: 1 },
+  });
 const clone = () => JSON.parse(JSON.stringify(recorded)) as typeof recorded;
 
 describe("the cloud report of LocalStack host mode, from the host executor's figures", () => {
@@ -106,18 +104,18 @@ describe("the cloud report of LocalStack host mode, from the host executor's fig
   });
 
   it("refuses an answer that is not the executor's figures, naming the field", () => {
-    expect(() => parseExecutorStats("<html>", HISTORY_SECONDS)).toThrow(ExecutorStatsError);
+    expect(() => parseExecutorStats("<html>")).toThrow(ExecutorStatsError);
     const body = clone();
     body.functions["dockercoins-local-rng"].instances = -1;
-    expect(() => parseExecutorStats(body, HISTORY_SECONDS)).toThrow(
+    expect(() => parseExecutorStats(body)).toThrow(
       "dockercoins-local-rng.instances is not a count",
     );
     const short = clone();
     short.functions["dockercoins-local-rng"].concurrency = [1, 1];
-    expect(() => parseExecutorStats(short, HISTORY_SECONDS)).toThrow(
+    expect(() => parseExecutorStats(short)).toThrow(
       "dockercoins-local-rng.concurrency is not 300 counts",
     );
-    expect(() => parseExecutorStats({ ...clone(), throttlesCounted: "yes" }, 300)).toThrow(
+    expect(() => parseExecutorStats({ ...clone(), throttlesCounted: "yes" })).toThrow(
       "throttlesCounted is not a boolean",
     );
   });

@@ -14,6 +14,7 @@ import {
   FIGURES,
   type FigureName,
   type FunctionFigures,
+  HISTORY_SECONDS,
 } from "../../shared/cloud-report";
 import type { DeployedFunction, DeployedQueue, QueueAttributes } from "./cloudwatch-queries";
 import { sqsQueueFigures } from "./queue-figures";
@@ -80,8 +81,8 @@ function parseFunction(name: string, raw: unknown, historyLength: number): Execu
   return fn as unknown as ExecutorFunctionStats;
 }
 
-/** The executor's answer, checked field by field; `historySeconds` is the report's history. */
-export function parseExecutorStats(body: unknown, historySeconds: number): ExecutorStats {
+/** The executor's answer, checked field by field (its history as long as the report's). */
+export function parseExecutorStats(body: unknown): ExecutorStats {
   const stats = (body ?? {}) as Record<string, unknown>;
   for (const field of ["now", "windowSeconds", "rateWindowSeconds", "historyStart"]) {
     if (!isCount(stats[field])) throw new ExecutorStatsError(`${field} is not a number`);
@@ -98,7 +99,7 @@ export function parseExecutorStats(body: unknown, historySeconds: number): Execu
     functions: Object.fromEntries(
       Object.entries(functions).map(([name, fn]) => [
         name,
-        parseFunction(name, fn, historySeconds),
+        parseFunction(name, fn, HISTORY_SECONDS),
       ]),
     ),
   };
@@ -120,7 +121,6 @@ export function hostExecutorReport(
   functions: DeployedFunction[],
   queue: DeployedQueue,
   answers: HostAnswers,
-  historySeconds: number,
 ): CloudReport {
   const { stats } = answers;
   const reported = Object.fromEntries(FIGURES.map((f) => [f, true])) as Record<FigureName, boolean>;
@@ -139,7 +139,7 @@ export function hostExecutorReport(
     timeouts: 0,
     durationP50Ms: null,
     durationP95Ms: null,
-    concurrency: new Array<number>(historySeconds).fill(0),
+    concurrency: new Array<number>(HISTORY_SECONDS).fill(0),
   };
   const byFunction: Record<string, number[]> = {};
   const figures: FunctionFigures[] = functions.map((fn) => {
@@ -171,7 +171,7 @@ export function hostExecutorReport(
     rateWindowSeconds: stats.rateWindowSeconds,
     reported,
     functions: figures,
-    concurrency: { start: stats.historyStart, seconds: historySeconds, byFunction },
+    concurrency: { start: stats.historyStart, seconds: HISTORY_SECONDS, byFunction },
     queues: [sqsQueueFigures(queue, answers.queues, undefined, reported)],
   };
 }

@@ -27,17 +27,15 @@ def serve_stats(_request: Request) -> Response:
     )
 
 
-def register_stats_route(router=None) -> None:
-    """Adds the route once (LocalStack's router, unless a test passes its own)."""
+def register_stats_route() -> None:
+    """Adds the route to LocalStack's router, once."""
     global _registered
-    if _registered and router is None:
+    if _registered:
         return
-    if router is None:
-        from localstack.services.edge import ROUTER
+    from localstack.services.edge import ROUTER
 
-        router = ROUTER
-        _registered = True
-    router.add(serve_stats)
+    ROUTER.add(serve_stats)
+    _registered = True
     LOG.info("host executor: figures served at %s", STATS_PATH)
 
 
