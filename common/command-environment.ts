@@ -13,13 +13,22 @@ import {
   portSetting,
   positiveNumberSetting,
 } from "../functions/shared/settings";
-import { LOCAL_REDIS_REST_TOKEN, LOCAL_SCALE_TOKEN } from "./local-tokens";
+import {
+  keepLocalTokens,
+  type LocalTokens,
+  localCloudTokensDir,
+  stateDirSetting,
+  tokensOrExplain,
+} from "./local-tokens";
 import { projectRoot } from "./project";
 
 export interface ScriptSettings {
   /** Where `npm run scale` sends PUT /workers: SCALE_URL, else the local cloud on API_PORT. */
   scaleUrl: string;
-  scaleToken: string;
+  /** SCALE_TOKEN; unset, the commands read the local cloud's own (localCloudScaleToken). */
+  scaleToken: string | undefined;
+  /** LOCAL_CLOUD_STATE_DIR as `npm start` reads it: where the local cloud keeps its tokens. */
+  localCloudTokensDir: string;
   /** LOCALSTACK_ENDPOINT: LocalStack as the host sees it (host mode listens on its port). */
   localStackEndpoint: string;
   /** LOCALSTACK_AUTH_TOKEN: needed by LocalStack images newer than the pinned community one. */
@@ -49,7 +58,8 @@ export function scriptSettings(env: Env = process.env): ScriptSettings {
       /\/+$/,
       "",
     ),
-    scaleToken: env.SCALE_TOKEN ?? LOCAL_SCALE_TOKEN,
+    scaleToken: env.SCALE_TOKEN || undefined,
+    localCloudTokensDir: localCloudTokensDir(projectRoot, stateDirSetting(env)),
     localStackEndpoint: (env.LOCALSTACK_ENDPOINT ?? "http://127.0.0.1:4566").replace(/\/+$/, ""),
     localStackAuthToken: env.LOCALSTACK_AUTH_TOKEN || undefined,
     benchWindowSeconds: positiveNumberSetting(env, "BENCH_WINDOW_SECONDS", 12),
@@ -80,8 +90,11 @@ export interface LocalStackSettings {
   stateDir: string;
   /** LOCALSTACK_BRIDGE_PORT: the Upstash REST bridge of host mode (SRH's part in Docker). */
   bridgePort: number;
-  /** SRH_TOKEN: the REST token of the stage's Redis (SRH in Docker, the bridge in host mode). */
-  redisRestToken: string;
+  /**
+   * SRH_TOKEN: the REST token of the stage's Redis (SRH in Docker, the bridge in host mode);
+   * unset, the one kept in the state folder (localStackTokens).
+   */
+  redisRestToken: string | undefined;
   /** LOCALSTACK_SQS_ESM_CONCURRENCY: batches an SQS event source mapping runs at once. */
   esmConcurrency: number;
   /** LOCALSTACK_START_TIMEOUT_SECONDS: how long `up` waits for LocalStack to be healthy. */
@@ -119,7 +132,7 @@ export function localStackSettings(env: Env = process.env): LocalStackSettings {
       env.LOCALSTACK_STATE_DIR ||
       join(projectRoot, "node_modules", ".cache", "dockercoins-localstack"),
     bridgePort: portSetting(env, "LOCALSTACK_BRIDGE_PORT", 4579),
-    redisRestToken: env.SRH_TOKEN || LOCAL_REDIS_REST_TOKEN,
+    redisRestToken: env.SRH_TOKEN || undefined,
     esmConcurrency: Math.ceil(positiveNumberSetting(env, "LOCALSTACK_SQS_ESM_CONCURRENCY", 10)),
     startTimeoutSeconds: positiveNumberSetting(env, "LOCALSTACK_START_TIMEOUT_SECONDS", 90),
     debug: env.DEBUG === "1",
@@ -128,6 +141,28 @@ export function localStackSettings(env: Env = process.env): LocalStackSettings {
       min: 1,
       max: 100,
     }),
+  };
+}
+
+/** The scale token of `npm start`'s local cloud: SCALE_TOKEN, else the one it keeps. */
+export function localCloudScaleToken(settings: ScriptSettings = scriptSettings()): string {
+  return (
+    settings.scaleToken ?? tokensOrExplain(settings.localCloudTokensDir, "npm start").scaleToken
+  );
+}
+
+/**
+ * The tokens of the `local` stage: made by the first `localstack:up` (or deploy) and kept in
+ * its state folder; SRH_TOKEN and SCALE_TOKEN, when set, win.
+ */
+export function localStackTokens(
+  settings: LocalStackSettings = localStackSettings(),
+  env: Env = process.env,
+): LocalTokens {
+  const kept = keepLocalTokens(settings.stateDir).tokens;
+  return {
+    redisRestToken: settings.redisRestToken ?? kept.redisRestToken,
+    scaleToken: env.SCALE_TOKEN || kept.scaleToken,
   };
 }
 

@@ -10,6 +10,7 @@
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "@upstash/redis";
+import type { GuardPolicy } from "../common/http-guard";
 import { FRESH_START_COMMAND, RESET_COMMAND } from "../common/redis/state-folder";
 import { buildSite } from "../common/site-build";
 import { keys } from "../functions/shared/keys";
@@ -36,6 +37,10 @@ export interface DashboardSettings {
   jsonCacheMs: number;
   hostStats?: () => Promise<unknown>;
   cloudReport?: () => Promise<string>;
+  /** Which Host names and Origins may reach the dashboard (common/http-guard.ts). */
+  guard: GuardPolicy;
+  /** PUT /workers' token, handed to the page in its config.json. */
+  scaleToken: string | undefined;
   log: Log;
 }
 
@@ -66,15 +71,22 @@ export class DockerCoinsLocal {
 
   /**
    * The dashboard is TypeScript + uPlot: built (≈ 0.2 s) at every start, so edits show up on
-   * the next `npm start`. The empty apiBase means "same origin" (the dashboard server forwards
-   * the API); writing it spares the page a 404 for config.json, which browsers log as an error.
+   * the next `npm start`. Its config.json is served by the dashboard server, not built: the
+   * empty apiBase means "same origin" (the server forwards the API), and the scale token is
+   * handed to the local cloud's own page only (the guard refuses other hosts and origins, and
+   * no CORS header lets another page read it), so the dashboard scales with nothing typed.
    */
   async startDashboard(settings: DashboardSettings) {
     const siteDir = join(settings.serviceDir, "node_modules", ".cache", "dockercoins-site");
-    await buildSite(siteDir, { config: { apiBase: "" } });
+    await buildSite(siteDir, {});
     return startDashboardServer({
       port: settings.port,
       siteDir,
+      pageConfig: {
+        apiBase: "",
+        ...(settings.scaleToken !== undefined && { scaleToken: settings.scaleToken }),
+      },
+      guard: settings.guard,
       apiUrl: settings.apiUrl,
       jsonCacheMs: settings.jsonCacheMs,
       ...(settings.hostStats && { hostStats: settings.hostStats }),
@@ -94,11 +106,13 @@ export class DockerCoinsLocal {
   }
 
   /** The lines after "ready": where to look, and how to scale. */
-  banner(say: Log, urls: { dashboard: string; api: string; scaleToken: unknown }): void {
+  banner(say: Log, urls: { dashboard: string; api: string; scaleToken: string | undefined }): void {
     say(`dashboard  ${urls.dashboard}`);
     say(`api        ${urls.api}  (rng/32, hasher, json)`);
-    if (typeof urls.scaleToken === "string") {
-      say(`scale      npm run scale -- <N>   (PUT /workers, token ${urls.scaleToken})`);
+    if (urls.scaleToken !== undefined) {
+      say(
+        `scale      npm run scale -- <N>   (PUT /workers; the dashboard's form and npm run scale know the token: ${urls.scaleToken})`,
+      );
     }
   }
 

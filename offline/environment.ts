@@ -4,6 +4,7 @@
  * environment); this is only what serverless does not resolve.
  */
 
+import { type GuardPolicy, guardPolicy } from "../common/http-guard";
 import type { Env } from "../functions/shared/settings";
 
 export interface LocalCloudEnvironment {
@@ -13,6 +14,8 @@ export interface LocalCloudEnvironment {
   colour: boolean;
   /** Credentials the functions' AWS SDK clients send to the local SQS (any value works). */
   awsCredentials: { accessKeyId: string; secretAccessKey: string };
+  /** LOCAL_ALLOWED_HOSTS and LOCAL_ALLOWED_ORIGINS: what every server's guard lets through. */
+  guard: GuardPolicy;
 }
 
 export function localCloudEnvironment(
@@ -30,6 +33,7 @@ export function localCloudEnvironment(
       accessKeyId: env.AWS_ACCESS_KEY_ID ?? "local",
       secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? "local",
     },
+    guard: guardPolicy(env),
   };
 }
 

@@ -18,6 +18,8 @@ import {
   type RunnableService,
   sharedAwsSettings,
 } from "./serverless/function-specs";
+import { guardHapiServers } from "./serverless/hapi-guard";
+import { fillLocalTokens } from "./serverless/local-tokens";
 import {
   checkedServerlessOffline,
   type PluginUtils,
@@ -26,6 +28,7 @@ import {
   runFunctionsInHost,
   type ServerlessOffline,
 } from "./serverless/offline-internals";
+import type { Serverless } from "./serverless/serverless-instance";
 import {
   type FunctionDefinition,
   type LocalCloudSettings,
@@ -41,21 +44,6 @@ import {
 } from "./sqs/emulator";
 import { startEventSourcePollers } from "./sqs/event-source-pollers";
 import { LogRouter } from "./terminal/router";
-
-// The parts of the serverless instance this plugin touches (osls 3 has no type definitions).
-interface Serverless {
-  serviceDir: string;
-  classes: { Error: ServerlessErrorClass };
-  service: {
-    service: string;
-    provider: RunnableService["provider"] & { stage: string };
-    custom?: Record<string, unknown>;
-    functions: Record<string, FunctionDefinition & RunnableFunction>;
-    resources?: {
-      Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
-    };
-  };
-}
 
 type Stoppable = { name: string; stop: () => Promise<void> };
 
@@ -79,6 +67,8 @@ export class LocalCloudPlugin {
   private queues = new Map<string, Queue>();
   private sqs: SqsEmulator | undefined;
   private offline!: ServerlessOffline;
+  /** PUT /workers' token (the local one unless SCALE_TOKEN is set): the page and banner show it. */
+  private scaleToken: string | undefined;
   private gaveUp = false; // redis-server kept dying: the local cloud stops, then exits 1
   readonly commands = cliOptions;
 
@@ -118,6 +108,8 @@ export class LocalCloudPlugin {
     this.startedAt = Date.now() - process.uptime() * 1000;
     // First of all: on a serverless-offline release it was not written for, nothing starts.
     this.offline = checkedServerlessOffline(this.serverless.serviceDir);
+    // Its API and Lambda invoke API answer only this machine's pages, as our own servers do.
+    guardHapiServers(this.offline.dir, this.environment.guard);
     this.router.install();
     // Until serverless-offline listens for Ctrl-C (once ready), a signal stops what we started.
     process.once("SIGINT", this.abortStart);
@@ -145,16 +137,26 @@ export class LocalCloudPlugin {
     if (redis.stop) this.running.push({ name: "redis", stop: redis.stop });
     const redisUrl = redis.url;
 
-    const token = String(service.provider.environment?.UPSTASH_REDIS_REST_TOKEN ?? "");
+    const tokens = fillLocalTokens(service, this.serverless.serviceDir, s.stateDir);
+    if (tokens.note) this.say(tokens.note);
+    this.scaleToken = tokens.scaleToken;
+    const token = tokens.redisRestToken;
+    const { guard } = this.environment;
     const bridgeLog = this.router.channel("bridge");
-    const bridge = await startBridge({ redisUrl, token, port: s.bridgePort, log: bridgeLog });
+    const bridge = await startBridge({
+      redisUrl,
+      token,
+      port: s.bridgePort,
+      guard,
+      log: bridgeLog,
+    });
     this.running.push({ name: "bridge", stop: bridge.close });
     bridgeLog(`Upstash REST bridge ready on ${bridge.url} (token ${token})`);
     this.app = await DockerCoinsLocal.attach(bridge.url, token);
     this.say(await this.app.startingPoint());
 
     const sqsLog = this.router.channel("sqs");
-    const sqs = await startSqsEmulator({ port: s.sqsPort, log: sqsLog });
+    const sqs = await startSqsEmulator({ port: s.sqsPort, guard, log: sqsLog });
     this.running.push({ name: "sqs", stop: sqs.stop });
     this.queues = await createQueuesFromTemplate(sqs.client, service.resources?.Resources ?? {});
     this.sqs = sqs;
@@ -248,6 +250,8 @@ export class LocalCloudPlugin {
       apiUrl,
       jsonCacheMs: s.jsonCacheMs,
       hostStats: () => this.runner?.hostStats() ?? Promise.resolve(undefined),
+      guard: this.environment.guard,
+      scaleToken: this.scaleToken,
       cloudReport: localCloudReporter({
         stage: service.provider.stage,
         runner,
@@ -258,14 +262,10 @@ export class LocalCloudPlugin {
     });
     this.running.push({ name: "dashboard", stop: dashboard.close });
 
-    const { supervisor, scale } = service.functions;
+    const { supervisor } = service.functions;
     if (supervisor) await app.kickSupervisor(invoke, supervisor.name ?? "supervisor", this.say);
     this.say(`ready in ${((Date.now() - this.startedAt) / 1000).toFixed(1)} s`);
-    app.banner(this.say, {
-      dashboard: dashboard.url,
-      api: apiUrl,
-      scaleToken: scale?.environment?.SCALE_TOKEN,
-    });
+    app.banner(this.say, { dashboard: dashboard.url, api: apiUrl, scaleToken: this.scaleToken });
     this.say("press Ctrl-C to stop everything");
   }
 

@@ -19,8 +19,9 @@ import {
   cfnLintSettings,
   childEnvironment,
 } from "../common/command-environment";
+import { newToken } from "../common/local-tokens";
 import { projectRoot } from "../common/project";
-import { hostModeParams } from "../localstack/scripts/deploy";
+import { hostModeParams, localStageTokenVariables } from "../localstack/scripts/deploy";
 
 export const label = "lint:cfn:";
 
@@ -34,7 +35,12 @@ const serverlessBin = join(projectRoot, "node_modules", "serverless", "bin", "se
 const TEMPLATE = "cloudformation-template-update-stack.json";
 
 /** Settings that decide a stage's template and must come from the variant, never the shell. */
-const STAGE_SETTINGS = ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "SCALE_TOKEN"];
+const STAGE_SETTINGS = [
+  "UPSTASH_REDIS_REST_URL",
+  "UPSTASH_REDIS_REST_TOKEN",
+  "SCALE_TOKEN",
+  "SRH_TOKEN",
+];
 
 export interface TemplateVariant {
   /** Also the name of its folder, which cfn-lint's findings show. */
@@ -46,13 +52,18 @@ export interface TemplateVariant {
 
 /** One template per way of deploying: the same variants tests/integration/template.test.ts checks. */
 export function templateVariants(): TemplateVariant[] {
+  // As `npm run deploy:local` passes them: random, made here.
+  const localTokens = localStageTokenVariables({
+    redisRestToken: newToken(),
+    scaleToken: newToken(),
+  });
   return [
     { name: "dev", stage: "dev", env: {}, args: [] },
-    { name: "local-docker", stage: "local", env: {}, args: [] },
+    { name: "local-docker", stage: "local", env: localTokens, args: [] },
     {
       name: "local-host",
       stage: "local",
-      env: {},
+      env: localTokens,
       args: hostModeParams("http://127.0.0.1:4579", "http://127.0.0.1:4566"),
     },
     {

@@ -1,9 +1,10 @@
 /**
  * `npm run scale -- N`: the serverless `docker-compose up --scale worker=N`. Calls the
  * authenticated scale endpoint (PUT /workers) of a running stack: the local cloud by default,
- * or any deployment with SCALE_URL (its API base, e.g. https://…/prod) and SCALE_TOKEN.
+ * or any deployment with SCALE_URL (its API base, e.g. https://…/prod) and SCALE_TOKEN. The
+ * local cloud's token is read from its state folder: nobody types it.
  */
-import { scriptSettings } from "../common/command-environment";
+import { localCloudScaleToken, scriptSettings } from "../common/command-environment";
 import { requestScale } from "../common/scale-client";
 
 export const label = "scale:";
@@ -15,9 +16,10 @@ export async function main([raw]: string[]): Promise<void> {
     );
     process.exit(2);
   }
-  const { scaleUrl, scaleToken } = scriptSettings();
+  const settings = scriptSettings();
+  const { scaleUrl } = settings;
   console.log(`scale: asking ${scaleUrl}/workers for ${raw} worker replica(s)`);
-  const body = await requestScale(scaleUrl, scaleToken, Number(raw));
+  const body = await requestScale(scaleUrl, localCloudScaleToken(settings), Number(raw));
   const issued =
     body.issued.length > 0 ? `; new tickets for replicas ${body.issued.join(", ")}` : "";
   console.log(`scale: desired workers ${body.previous} → ${body.desired}${issued}`);

@@ -7,7 +7,8 @@
  * - Auth: `Authorization: Bearer <token>`, compared in constant time; otherwise 401
  *   `{"error":"Unauthorized"}`. Unknown path 404, wrong method 405, bad JSON or bad command
  *   shape 400, body over `maxBodyBytes` 413, all as JSON `{"error": "..."}`.
- * - Security: binds 127.0.0.1 unless told otherwise, and forwards only the commands allowed by
+ * - Security: binds 127.0.0.1 unless told otherwise, refuses foreign Host names and Origins
+ *   before anything else (common/http-guard.ts), sends no CORS header, and forwards only the commands allowed by
  *   commands.ts (admin commands such as FLUSHALL, CONFIG, KEYS, EVAL are refused unless
  *   `allowAllCommands` is set; a refused command answers exactly where a Redis error would).
  * - Redis down: requests fail at once with 503 (no offline queue, in-flight commands rejected on
@@ -18,6 +19,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Redis } from "ioredis";
 import { LocalCloudError } from "../errors";
+import { type GuardPolicy, LOOPBACK_ONLY, refuseForeign } from "../http-guard";
 import { type CommandPolicy, refusal } from "./commands";
 import { boundPort, closeServer, isLoopback, listen, readBody, sendJson } from "./http";
 import {
@@ -58,6 +60,8 @@ export interface BridgeOptions {
   maxBodyBytes?: number;
   /** Forward admin commands too (FLUSHALL, CONFIG, ...); meant for test set-up code only. */
   allowAllCommands?: boolean;
+  /** Which Host names and Origins may reach it (common/http-guard.ts); default loopback only. */
+  guard?: GuardPolicy;
   /** How long startup waits for the first Redis connection. Default 5000 ms. */
   redisReadyTimeoutMs?: number;
   log?: (line: string) => void;
@@ -113,7 +117,11 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     policy: { allowAllCommands: opts.allowAllCommands ?? false },
   };
-  const server = createServer((req, res) => void respond(req, res, ctx));
+  const guard = opts.guard ?? LOOPBACK_ONLY;
+  // Server-to-server: it sends no CORS header at all, and the guard refuses pages before auth.
+  const server = createServer((req, res) => {
+    if (!refuseForeign(req, res, guard)) void respond(req, res, ctx);
+  });
   try {
     await waitUntilReady(redis, opts.redisReadyTimeoutMs ?? REDIS_READY_TIMEOUT_MS);
     await listen(server, host, opts.port ?? 0);

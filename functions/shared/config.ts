@@ -6,7 +6,14 @@
  * mirrors this.
  */
 import { ConfigError } from "./errors";
-import { choiceSetting, type Env, intSetting, stringSetting, urlSetting } from "./settings";
+import {
+  choiceSetting,
+  type Env,
+  functionListSetting,
+  intSetting,
+  stringSetting,
+  urlSetting,
+} from "./settings";
 
 const MiB = 1024 * 1024;
 
@@ -245,10 +252,7 @@ export interface DeployedReportConfig {
   functions: { key: string; name: string }[];
   queueUrl: string;
   deadLetterQueueUrl: string;
-  /**
-   * How long an instance reuses its report. CloudWatch charges per metric requested (31
-   * here per report): a page polling once a second must not cost 31 metrics a second.
-   */
+  /** How long an instance reuses its report: CloudWatch charges per metric asked (31 a report). */
   cacheMs: number;
 }
 
@@ -273,29 +277,13 @@ export type CloudReportConfig =
 /** Must equal STATS_PATH of localstack/host/src/localstack_host_executor/stats_route.py. */
 export const HOST_EXECUTOR_STATS_PATH = "/_host_executor/stats";
 
-const FUNCTION_PAIR = /^([a-z][a-z0-9]*)=([A-Za-z0-9_-]{1,64})$/;
-
-/** CLOUD_FUNCTIONS: `rng=dockercoins-prod-rng,hasher=…`, comma-separated. */
-function functionList(env: Env, name: string): { key: string; name: string }[] {
-  const pairs = stringSetting(env, name)
-    .split(",")
-    .map((pair) => pair.trim())
-    .filter(Boolean);
-  if (pairs.length === 0) throw new ConfigError(`${name} must list key=function-name pairs`);
-  return pairs.map((pair) => {
-    const match = FUNCTION_PAIR.exec(pair);
-    if (!match) throw new ConfigError(`${name}: "${pair}" is not key=function-name`);
-    return { key: match[1] as string, name: match[2] as string };
-  });
-}
-
 export function loadCloudReportConfig(env: Env = process.env): CloudReportConfig {
   const stage = stringSetting(env, "STAGE");
   if (stage === "dev") return { stage, servedBy: "local-cloud" };
   const platform = choiceSetting(env, "CLOUD_METRICS_PLATFORM", CLOUD_METRICS_PLATFORMS);
   const deployed: DeployedReportConfig = {
     stage,
-    functions: functionList(env, "CLOUD_FUNCTIONS"),
+    functions: functionListSetting(env, "CLOUD_FUNCTIONS"),
     queueUrl: urlSetting(env, "WORKER_QUEUE_URL"),
     deadLetterQueueUrl: urlSetting(env, "WORKER_DLQ_URL"),
     cacheMs: intSetting(env, "CLOUD_CACHE_MS", { default: 10_000, min: 1_000, max: 60_000 }),

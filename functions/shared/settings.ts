@@ -89,3 +89,19 @@ export function stringSetting(env: Env, name: string, fallback?: string): string
   if (fallback === undefined) throw new ConfigError(`${name} is required`);
   return fallback;
 }
+
+const FUNCTION_PAIR = /^([a-z][a-z0-9]*)=([A-Za-z0-9_-]{1,64})$/;
+
+/** A list of functions, `rng=dockercoins-prod-rng,hasher=…` (CLOUD_FUNCTIONS): key → deployed name. */
+export function functionListSetting(env: Env, name: string): { key: string; name: string }[] {
+  const pairs = stringSetting(env, name)
+    .split(",")
+    .map((pair) => pair.trim())
+    .filter(Boolean);
+  if (pairs.length === 0) throw new ConfigError(`${name} must list key=function-name pairs`);
+  return pairs.map((pair) => {
+    const match = FUNCTION_PAIR.exec(pair);
+    if (!match) throw new ConfigError(`${name}: "${pair}" is not key=function-name`);
+    return { key: match[1] as string, name: match[2] as string };
+  });
+}

@@ -6,7 +6,12 @@
  * changes is in the stage's parameters (hostModeParams), not in the functions.
  */
 import { join } from "node:path";
-import { childEnvironment, localStackSettings } from "../../common/command-environment";
+import {
+  childEnvironment,
+  localStackSettings,
+  localStackTokens,
+} from "../../common/command-environment";
+import type { LocalTokens } from "../../common/local-tokens";
 import { deployedSiteConfig } from "../../common/site-build";
 import { describeFunctionsNode, functionsNode } from "./functions-node";
 import { runningTarget } from "./mode";
@@ -55,9 +60,19 @@ export function hostModeParams(bridgeUrl: string, endpoint: string): string[] {
   ];
 }
 
-/** serverless-localstack reads AWS_ENDPOINT_URL; LocalStack takes any credentials. */
-export function serverlessEnvironment(endpoint: string): NodeJS.ProcessEnv {
+/** The variables serverless.yml's params.local reads the stage's tokens from. */
+export function localStageTokenVariables(tokens: LocalTokens): Record<string, string> {
+  return { SRH_TOKEN: tokens.redisRestToken, SCALE_TOKEN: tokens.scaleToken };
+}
+
+/**
+ * serverless-localstack reads AWS_ENDPOINT_URL; LocalStack takes any credentials. The stage's
+ * tokens (params.local reads SRH_TOKEN and SCALE_TOKEN) are the random ones `localstack:up`
+ * made and kept in LocalStack's state folder.
+ */
+export function serverlessEnvironment(endpoint: string, tokens: LocalTokens): NodeJS.ProcessEnv {
   return childEnvironment({
+    ...localStageTokenVariables(tokens),
     AWS_ENDPOINT_URL: endpoint,
     AWS_ACCESS_KEY_ID: "test",
     AWS_SECRET_ACCESS_KEY: "test",
@@ -88,7 +103,7 @@ export async function main(args: string[] = []): Promise<void> {
     target.mode === "host" ? hostModeParams(target.state.bridge.url, target.state.endpoint) : [];
   await run(process.execPath, [serverlessBin, "deploy", "--stage", STAGE, ...params, ...flags], {
     cwd: projectRoot,
-    env: serverlessEnvironment(endpoint),
+    env: serverlessEnvironment(endpoint, localStackTokens()),
   });
   say(`deployed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   // LocalStack's CloudFormation drops reserved concurrency and (4.13.1) an update deletes the

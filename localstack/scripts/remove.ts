@@ -9,7 +9,7 @@
  */
 import { spawn } from "node:child_process";
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
-import { localStackSettings } from "../../common/command-environment";
+import { localStackSettings, localStackTokens } from "../../common/command-environment";
 import { serverlessBin, serverlessEnvironment } from "./deploy";
 import { runningTarget } from "./mode";
 import { CommandFailedError, say } from "./preflight";
@@ -34,7 +34,7 @@ function serverlessRemove(endpoint: string): Promise<{ code: number; output: str
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
       cwd: projectRoot,
-      env: serverlessEnvironment(endpoint),
+      env: serverlessEnvironment(endpoint, localStackTokens()),
     });
     let output = "";
     for (const [stream, sink] of [

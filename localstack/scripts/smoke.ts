@@ -9,7 +9,11 @@
  * slow checks (the DLQ, the schedule) run alongside the others. It leaves the replica count
  * as it found it, and exits non-zero at the first failure, naming it.
  */
-import { localStackSettings, scriptSettings } from "../../common/command-environment";
+import {
+  localStackSettings,
+  localStackTokens,
+  scriptSettings,
+} from "../../common/command-environment";
 import { requestScale } from "../../common/scale-client";
 import { describeFunctionsNode, functionsNode } from "./functions-node";
 import { runningTarget } from "./mode";
@@ -75,7 +79,8 @@ export async function main(): Promise<void> {
   const rngConcurrency = await checkReservedConcurrency(endpoint);
   say(`✓ rng's reserved concurrency is ${rngConcurrency} (1: the workshop's bottleneck)`);
 
-  const { scaleToken, smokeCloudScreenshot } = scriptSettings();
+  const { smokeCloudScreenshot } = scriptSettings();
+  const { scaleToken } = localStackTokens();
   const one = await measureRate(api, scaleToken, 1, RATE);
   expectRate("one replica", one, ONE_REPLICA_RATE, RATE_TOLERANCE);
   say(

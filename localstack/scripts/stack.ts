@@ -50,7 +50,6 @@ export function composeDownCommands(files: readonly string[], reset: boolean): s
   ];
 }
 
-/** SRH's token when SRH_TOKEN is not set, in compose and in serverless.yml alike. */
 /** LocalStack services the stack needs; the health check waits for each of them. */
 export const REQUIRED_SERVICES = [
   "cloudformation",

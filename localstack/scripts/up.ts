@@ -5,7 +5,11 @@
  * host mode, LocalStack natively with the functions as host processes (host/lifecycle.ts).
  * It says which mode it chose and why.
  */
-import { localStackSettings } from "../../common/command-environment";
+import {
+  childEnvironment,
+  localStackSettings,
+  localStackTokens,
+} from "../../common/command-environment";
 import { startHostMode } from "./host/lifecycle";
 import { chooseMode } from "./mode";
 import { requireCompose, requireLocalStack, run, say } from "./preflight";
@@ -30,8 +34,11 @@ export async function main(): Promise<void> {
     `Docker mode (${reason}); starting LocalStack, Redis and SRH` +
       (files.length > 1 ? " (newer image, with LOCALSTACK_AUTH_TOKEN)" : ""),
   );
+  // SRH's token: the local stage's, random, kept in the state folder (deploy:local reads it).
+  const { redisRestToken } = localStackTokens(settings);
   await run("docker", ["compose", ...files.flatMap((f) => ["-f", f]), "up", "--detach", "--wait"], {
     cwd: composeDir,
+    env: childEnvironment({ SRH_TOKEN: redisRestToken }),
   });
   const version = await requireLocalStack(endpoint);
   say(`LocalStack ${version} is healthy on ${endpoint}`);

@@ -10,6 +10,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
+import { type GuardPolicy, refuseForeign } from "../../common/http-guard";
 import { activeResources } from "../../common/process-stats";
 import { CLOUD_REPORT_PATH } from "../../functions/shared/cloud-report";
 import { ResponseCache } from "./response-cache";
@@ -27,6 +28,8 @@ const CONTENT_TYPES: Record<string, string> = {
 export interface DashboardOptions {
   port: number;
   siteDir: string;
+  /** Served as /config.json (functions/webui/site/src/config.ts reads it), never cached. */
+  pageConfig: Record<string, unknown>;
   /** The API (serverless-offline, with its stage), where /json and /workers are forwarded. */
   apiUrl: string;
   /** How long a /json answer is reused (0: never); see ResponseCache. */
@@ -35,6 +38,8 @@ export interface DashboardOptions {
   hostStats?: () => Promise<unknown>;
   /** The cloud report as JSON (offline/cloud/reporter.ts), served at CLOUD_REPORT_ROUTE. */
   cloudReport?: () => Promise<string>;
+  /** Which Host names and Origins may reach it (common/http-guard.ts). */
+  guard: GuardPolicy;
   log: (line: string) => void;
 }
 
@@ -46,6 +51,7 @@ export interface DashboardOptions {
 export async function startDashboardServer(options: DashboardOptions) {
   const json = new ResponseCache(`${options.apiUrl}/json`, options.jsonCacheMs);
   const server = createServer((req, res) => {
+    if (refuseForeign(req, res, options.guard)) return;
     handle(req, res, options, json).catch((err: unknown) => {
       options.log(`request failed: ${err instanceof Error ? err.message : String(err)}`);
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
@@ -85,6 +91,9 @@ export function localCloudStats() {
 
 /** The cloud report: what the local cloud's functions and queues are doing (the Cloud panel). */
 export const CLOUD_REPORT_ROUTE = `/${CLOUD_REPORT_PATH}`;
+
+/** The page's settings (its API base, the local scale token). */
+const PAGE_CONFIG_PATH = "/config.json";
 
 /** API routes the dashboard calls on its own origin, and the methods they take. */
 const API_ROUTES: Record<string, string[]> = {
@@ -128,6 +137,12 @@ async function handle(
   }
   if (url.pathname === CLOUD_REPORT_ROUTE && options.cloudReport) {
     const body = await options.cloudReport();
+    res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
+    res.end(method === "HEAD" ? undefined : body);
+    return;
+  }
+  if (url.pathname === PAGE_CONFIG_PATH) {
+    const body = JSON.stringify(options.pageConfig);
     res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
     res.end(method === "HEAD" ? undefined : body);
     return;

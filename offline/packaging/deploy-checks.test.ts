@@ -59,7 +59,7 @@ describe("deployStageProblems", () => {
     // The Upstash checks still apply in host mode.
     expect(deployStageProblems("local", {}, { worker }, "host")).toEqual([
       "UPSTASH_REDIS_REST_URL is empty: export your Upstash database's REST URL (https://….upstash.io)",
-      "UPSTASH_REDIS_REST_TOKEN is empty: export your Upstash database's REST token",
+      "UPSTASH_REDIS_REST_TOKEN is empty: run npm run deploy:local, which passes the local stage's random tokens (or export SRH_TOKEN and SCALE_TOKEN)",
     ]);
   });
 

@@ -69,7 +69,11 @@ export function deployStageProblems(
     problems.push(`UPSTASH_REDIS_REST_URL is not an http(s) URL: ${url}`);
   }
   if (token === "") {
-    problems.push("UPSTASH_REDIS_REST_TOKEN is empty: export your Upstash database's REST token");
+    problems.push(
+      stage === HOST_MODE_STAGE
+        ? "UPSTASH_REDIS_REST_TOKEN is empty: run npm run deploy:local, which passes the local stage's random tokens (or export SRH_TOKEN and SCALE_TOKEN)"
+        : "UPSTASH_REDIS_REST_TOKEN is empty: export your Upstash database's REST token",
+    );
   }
   const owners: [string, Environment][] = [
     ["provider.environment", providerEnvironment],

@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { buildApp } from "fauxqs";
 import { LocalCloudError } from "../../common/errors";
+import { checkRequest, type GuardPolicy, LOOPBACK_ONLY, refusal } from "../../common/http-guard";
 import type { ArrivalSignal } from "./poller";
 import { type QueueDepths, queueDepthsOf } from "./queue-depths";
 import { type CfnResources, planQueues, type QueuePlan, renderRedrivePolicy } from "./queue-plan";
@@ -18,6 +19,8 @@ const HOST = "127.0.0.1";
 export type SqsEmulatorOptions = {
   /** 0 picks a free port. */
   port: number;
+  /** Which Host names and Origins may reach it (common/http-guard.ts); default loopback only. */
+  guard?: GuardPolicy;
   log?: (line: string) => void;
 };
 
@@ -54,8 +57,17 @@ export class QueueCreationError extends LocalCloudError {
 // fauxqs' .d.ts names Fastify's types through a default import that TypeScript resolves to
 // `any`, so buildApp() is untyped; this is the part of the Fastify app we use.
 type HookRequest = { headers: Record<string, string | string[] | undefined>; body: unknown };
-type HookReply = { raw: { destroyed: boolean } };
+type HookReply = {
+  raw: { destroyed: boolean };
+  code(status: number): HookReply;
+  headers(values: Record<string, string>): HookReply;
+  send(payload: string): HookReply;
+};
 type FauxqsApp = {
+  addHook(
+    name: "onRequest",
+    hook: (request: HookRequest, reply: HookReply) => Promise<HookReply | undefined>,
+  ): unknown;
   addHook(name: "preHandler", hook: (request: HookRequest) => Promise<void>): unknown;
   addHook(
     name: "onSend",
@@ -181,11 +193,32 @@ function signalArrivals(app: FauxqsApp): (internalUrl: string) => ArrivalSignal 
   };
 }
 
+/**
+ * The shared guard, as Fastify's first hook (before body parsing and routing): a foreign Host
+ * name or Origin gets 403 and never reaches fauxqs. fauxqs sends no CORS headers.
+ */
+function guardRequests(app: FauxqsApp, guard: GuardPolicy): void {
+  app.addHook("onRequest", async (request, reply) => {
+    const { host, origin } = request.headers;
+    const verdict = checkRequest(
+      {
+        host: typeof host === "string" ? host : undefined,
+        origin: typeof origin === "string" ? origin : undefined,
+      },
+      guard,
+    );
+    if (verdict.allowed) return undefined;
+    const answer = refusal(verdict);
+    return reply.code(answer.status).headers(answer.headers).send(answer.body);
+  });
+}
+
 /** Starts fauxqs on 127.0.0.1 (never 0.0.0.0, unlike fauxqs' own startFauxqs()). */
 export async function startSqsEmulator(opts: SqsEmulatorOptions): Promise<SqsEmulator> {
   const log = opts.log ?? (() => {});
   const app: FauxqsApp = buildApp({ logger: false });
   let port = opts.port;
+  guardRequests(app, opts.guard ?? LOOPBACK_ONLY);
   mapQueueUrls(app, () => port);
   releaseAbandonedReceives(app, log);
   const arrivalsOf = signalArrivals(app);

@@ -43,11 +43,15 @@ function expectClear4xx(res: Awaited<ReturnType<typeof probe>>, status?: number)
 }
 
 describe("bad input never gets a 5xx or a crash", () => {
-  it("takes the tokens from the environment (or safe local defaults) and prints them at start", () => {
-    expect(cloud.output.join("\n")).toContain(`(PUT /workers, token ${SCALE_TOKEN})`);
-    expect(cloud.output.join("\n")).toMatch(
-      /bridge\s+\| Upstash REST bridge ready on \S+ \(token dockercoins-local-token\)/,
+  it("takes a token from the environment, makes the others random, and prints them at start", () => {
+    const said = cloud.output.join("\n");
+    expect(said).toContain(`know the token: ${SCALE_TOKEN})`);
+    // No UPSTASH_REDIS_REST_TOKEN here: the one made in the state folder.
+    expect(cloud.tokens.redisRestToken).toMatch(/^[\w-]{43}$/);
+    expect(said).toContain(
+      `Upstash REST bridge ready on ${cloud.bridgeUrl} (token ${cloud.tokens.redisRestToken})`,
     );
+    expect(said).toMatch(/tokens: made in \S+tokens\.json/);
   });
 
   it("rng: 400 JSON for a byte count that is not a plain integer in range", async () => {

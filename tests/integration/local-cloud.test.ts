@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_REDIS_REST_TOKEN } from "../../common/local-tokens";
 import { eventually, type LocalCloud, startLocalCloud } from "../support/launcher";
 import { portIsClosed } from "../support/net";
 import { cloudSqs, DEAD_LETTER_QUEUE, TICKET_QUEUE } from "../support/sqs";
@@ -135,7 +134,7 @@ describe("the local cloud (npm start)", () => {
   it("a coin lands in wallet: a hash starting with 0, stored with its bytes as hex", async () => {
     const redis = new Redis({
       url: cloud.bridgeUrl,
-      token: LOCAL_REDIS_REST_TOKEN,
+      token: cloud.tokens.redisRestToken,
       enableTelemetry: false,
     });
     const wallet = await eventually(

@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { scriptSettings } from "../../common/command-environment";
-import { LOCAL_REDIS_REST_TOKEN } from "../../common/local-tokens";
 import {
   composeDir,
   composeDownCommands,
@@ -88,7 +87,8 @@ describe("localstack/docker-compose.yml", () => {
   it("configures SRH as the functions of the local stage expect it", () => {
     expect(service("srh").environment).toEqual({
       SRH_MODE: "env",
-      SRH_TOKEN: `\${SRH_TOKEN:-${LOCAL_REDIS_REST_TOKEN}}`,
+      // No default: `localstack:up` passes the local stage's random token.
+      SRH_TOKEN: "${SRH_TOKEN:?run npm run localstack:up, which passes the local stage's token}",
       SRH_CONNECTION_STRING: "redis://redis:6379",
     });
     // SRH listens on port 80; the functions call it by its service name.

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_REDIS_REST_TOKEN } from "../../common/local-tokens";
 import { eventually, type LocalCloud, startLocalCloud } from "../support/launcher";
 import { cloudSqs, TICKET_QUEUE } from "../support/sqs";
 import { startWorkerProcess } from "../support/worker-process";
@@ -25,7 +24,7 @@ beforeAll(async () => {
   cloud = await startLocalCloud(settings);
   redis = new Redis({
     url: cloud.bridgeUrl,
-    token: LOCAL_REDIS_REST_TOKEN,
+    token: cloud.tokens.redisRestToken,
     enableTelemetry: false,
     automaticDeserialization: false,
   });

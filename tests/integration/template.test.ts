@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_REDIS_REST_TOKEN } from "../../common/local-tokens";
-import { hostModeParams } from "../../localstack/scripts/deploy";
+import { newToken } from "../../common/local-tokens";
+import { hostModeParams, localStageTokenVariables } from "../../localstack/scripts/deploy";
 import {
   API_BASE_IN_NETWORK,
   REST_API_ID,
@@ -21,6 +21,10 @@ const prodEnv = {
 const stages: Record<"local" | "prod" | "localOnHost", Packaged> = {} as never;
 let prodWithoutUpstash: PackageRun & { dir: string };
 let localLoopbackInContainers: PackageRun & { dir: string };
+let localWithoutTokens: PackageRun & { dir: string };
+/** What `npm run deploy:local` passes: the local stage's random tokens. */
+const localTokens = { redisRestToken: newToken(), scaleToken: newToken() };
+const localEnv = localStageTokenVariables(localTokens);
 /** What `npm run deploy:local` passes in host mode (localstack/scripts/deploy.ts). */
 const bridgeUrl = "http://127.0.0.1:4579";
 const endpoint = "http://127.0.0.1:4566";
@@ -28,13 +32,14 @@ const onHost = hostModeParams(bridgeUrl, endpoint);
 
 beforeAll(async () => {
   // One after another: serverless-esbuild builds in the project's .esbuild/ folder.
-  stages.local = await packageStage("local");
+  stages.local = await packageStage("local", localEnv);
   stages.prod = await packageStage("prod", prodEnv);
-  stages.localOnHost = await packageStage("local", {}, onHost);
+  stages.localOnHost = await packageStage("local", localEnv, onHost);
+  localWithoutTokens = await runPackage("local");
   prodWithoutUpstash = await runPackage("prod");
   // Host mode's loopback URLs without functionsRunOn=host: the Docker mode's check refuses them.
-  localLoopbackInContainers = await runPackage("local", {}, onHost.slice(1));
-  for (const run of [prodWithoutUpstash, localLoopbackInContainers]) {
+  localLoopbackInContainers = await runPackage("local", localEnv, onHost.slice(1));
+  for (const run of [prodWithoutUpstash, localLoopbackInContainers, localWithoutTokens]) {
     rmSync(run.dir, { recursive: true, force: true });
   }
 }, 240_000);
@@ -196,7 +201,7 @@ describe("stage local (LocalStack)", () => {
     const worker = variablesOf(stages.local, "WorkerLambdaFunction");
     expect(worker).toMatchObject({
       UPSTASH_REDIS_REST_URL: SRH_URL_IN_NETWORK,
-      UPSTASH_REDIS_REST_TOKEN: LOCAL_REDIS_REST_TOKEN,
+      UPSTASH_REDIS_REST_TOKEN: localTokens.redisRestToken,
       API_BASE_URL: API_BASE_IN_NETWORK,
       WORKER_QUEUE_URL: { Ref: "WorkerQueue" },
     });
@@ -233,6 +238,16 @@ describe("stage local in host mode (LocalStack natively, functions as host proce
     expect(localLoopbackInContainers.output).toContain("stage local cannot be packaged");
     expect(localLoopbackInContainers.output).toContain(
       "functions.worker.environment.API_BASE_URL points at 127.0.0.1",
+    );
+  });
+
+  it("has no token of its own: packaged without deploy:local's random ones, it is refused", () => {
+    expect(localWithoutTokens.code).not.toBe(0);
+    expect(localWithoutTokens.output).toContain(
+      "UPSTASH_REDIS_REST_TOKEN is empty: run npm run deploy:local",
+    );
+    expect(localWithoutTokens.output).toContain(
+      "functions.scale.environment.SCALE_TOKEN has fewer",
     );
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { childEnvironment, scriptSettings } from "../../common/command-environment";
+import { type LocalTokens, localCloudTokensDir, tokensOrExplain } from "../../common/local-tokens";
 import { freePort } from "../../common/ports";
 import { projectRoot } from "../../common/project";
 
@@ -22,6 +23,8 @@ export interface LocalCloud {
   ports: Record<PortName, number>;
   /** Its state folder (LOCAL_CLOUD_STATE_DIR): Redis keeps its data in `<it>/redis`. */
   stateDir: string;
+  /** The tokens it made (or kept) in its state folder, as `npm run scale` reads them. */
+  tokens: LocalTokens;
   /** Every line the cloud printed so far (prefixed, without colour). */
   output: string[];
   process: ChildProcess;
@@ -131,7 +134,11 @@ export async function startLocalCloud(
     child.kill("SIGKILL");
     throw err;
   }
+  const ephemeral = env.LOCAL_CLOUD_STATE_DIR === "none";
+  const serviceDir = options.serviceDir ?? projectRoot;
+  const tokensDir = localCloudTokensDir(serviceDir, ephemeral ? undefined : stateDir);
   return {
+    tokens: tokensOrExplain(tokensDir, "the launched local cloud"),
     apiUrl: `http://127.0.0.1:${api}/dev`,
     dashboardUrl: `http://127.0.0.1:${dashboard}`,
     bridgeUrl: `http://127.0.0.1:${bridge}`,

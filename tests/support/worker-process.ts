@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { childEnvironment } from "../../common/command-environment";
-import { LOCAL_REDIS_REST_TOKEN } from "../../common/local-tokens";
 import { projectRoot } from "../../common/project";
 import type { LocalCloud } from "./launcher";
 
@@ -21,7 +20,7 @@ export function startWorkerProcess(
     env: {
       ...childEnvironment(),
       UPSTASH_REDIS_REST_URL: cloud.bridgeUrl,
-      UPSTASH_REDIS_REST_TOKEN: LOCAL_REDIS_REST_TOKEN,
+      UPSTASH_REDIS_REST_TOKEN: cloud.tokens.redisRestToken,
       WORKER_QUEUE_URL: `${cloud.sqsEndpoint}/000000000000/dockercoins-dev-worker-tickets`,
       API_BASE_URL: cloud.apiUrl,
       AWS_ENDPOINT_URL_SQS: cloud.sqsEndpoint,

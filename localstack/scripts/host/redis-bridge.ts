@@ -12,12 +12,12 @@
  * REDIS_MAX_DEATHS_PER_MINUTE times within a minute; then this process stops (exit 1) and
  * `localstack:up` reports the bridge gone.
  *
- * The token comes from SRH_TOKEN (common/command-environment.ts). Once both answer it writes
+ * The token is SRH_TOKEN, else the one kept in the state folder (common/command-environment.ts). Once both answer it writes
  * the ready file ({redisPort, data}); on SIGTERM or SIGINT it stops both. Redis never outlives
  * this process (common/redis/server.ts: a watchdog on a pipe from it).
  */
 import { writeFileSync } from "node:fs";
-import { localStackSettings } from "../../../common/command-environment";
+import { localStackSettings, localStackTokens } from "../../../common/command-environment";
 import { startRedisServer } from "../../../common/redis/server";
 import {
   explainRefusedData,
@@ -61,7 +61,7 @@ export async function main([port, readyFile, dir]: string[]): Promise<void> {
   redisPort = first.port;
   const bridge = await startBridge({
     redisUrl: first.url,
-    token: settings.redisRestToken,
+    token: localStackTokens(settings).redisRestToken,
     host: "127.0.0.1",
     port: Number(port),
     log,

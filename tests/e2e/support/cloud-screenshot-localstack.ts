@@ -6,7 +6,11 @@
  * `node common/run-ts.cjs tests/e2e/support/cloud-screenshot-localstack.ts`.
  */
 import { join } from "node:path";
-import { localStackSettings, scriptSettings } from "../../../common/command-environment";
+import {
+  localStackSettings,
+  localStackTokens,
+  scriptSettings,
+} from "../../../common/command-environment";
 import { projectRoot } from "../../../common/project";
 import { runningTarget } from "../../../localstack/scripts/mode";
 import { localStackEndpoint, pathStyleSiteUrl } from "../../../localstack/scripts/stack";
@@ -22,7 +26,7 @@ export async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 960 } });
     await page.goto(pathStyleSiteUrl(endpoint));
     await page.waitForSelector('#cloud[data-state="report"]', { timeout: 30_000 });
-    await page.fill("#token", scriptSettings().scaleToken);
+    await page.fill("#token", localStackTokens().scaleToken);
     await scaleTo(page, 10);
     await page.fill("#token", "");
     await page.waitForTimeout(STEP_MS);

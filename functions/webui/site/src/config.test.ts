@@ -31,4 +31,14 @@ describe("the page's config", () => {
     expect(apiUrl(SAME_ORIGIN, "workers")).toBe("workers");
     expect(SAME_ORIGIN.cloudReport).toBe(true); // the local cloud's dashboard origin serves it
   });
+
+  it("takes the scale token the local cloud hands its page, and nothing empty", () => {
+    expect(parseConfig({ apiBase: "", scaleToken: " abc " })).toEqual({
+      ...SAME_ORIGIN,
+      scaleToken: "abc",
+    });
+    expect(parseConfig({ apiBase: "https://api.example", scaleToken: "t" }).scaleToken).toBe("t");
+    expect(parseConfig({ scaleToken: "" })).toEqual(SAME_ORIGIN);
+    expect(parseConfig({ scaleToken: 42 })).toEqual(SAME_ORIGIN);
+  });
 });

@@ -13,18 +13,26 @@ export interface SiteConfig {
    * browser would log every attempt as an error).
    */
   cloudReport: boolean;
+  /**
+   * PUT /workers' token, handed by the local cloud to its own page (its dashboard server
+   * answers config.json on the page's origin only); deployed stages never write one.
+   */
+  scaleToken?: string;
 }
 
 export const SAME_ORIGIN: SiteConfig = { apiBase: "", cloudReport: true };
 
 export function parseConfig(raw: unknown): SiteConfig {
   if (typeof raw !== "object" || raw === null) return SAME_ORIGIN;
-  const base = (raw as Record<string, unknown>).apiBase;
-  if (typeof base !== "string" || base.trim() === "") return SAME_ORIGIN;
+  const fields = raw as Record<string, unknown>;
+  const token = typeof fields.scaleToken === "string" ? fields.scaleToken.trim() : "";
+  const handed = token === "" ? {} : { scaleToken: token };
+  const base = fields.apiBase;
+  if (typeof base !== "string" || base.trim() === "") return { ...SAME_ORIGIN, ...handed };
   const trimmed = base.trim().replace(/\/+$/, "");
   // Only http(s): a config must not be able to point the page at javascript: or data: URLs.
-  if (!/^https?:\/\//i.test(trimmed)) return SAME_ORIGIN;
-  return { apiBase: trimmed, cloudReport: (raw as Record<string, unknown>).cloudReport === true };
+  if (!/^https?:\/\//i.test(trimmed)) return { ...SAME_ORIGIN, ...handed };
+  return { apiBase: trimmed, cloudReport: fields.cloudReport === true, ...handed };
 }
 
 /** `json` relative to the page locally (so a sub-path mount keeps working), else absolute. */

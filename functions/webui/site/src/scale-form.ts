@@ -14,7 +14,8 @@ function storage(): Storage | undefined {
 
 /**
  * The "scale workers" form: PUT {apiBase}/workers with the user's token as a Bearer header.
- * The token field is filled from localStorage, and saved there on each scale request.
+ * The token field is filled with the token the local cloud hands its page (config.json), else
+ * from localStorage, where a typed one is saved on each scale request.
  */
 export function setUpScaleForm(config: SiteConfig) {
   const form = byId<HTMLFormElement>("scale-form");
@@ -25,7 +26,7 @@ export function setUpScaleForm(config: SiteConfig) {
   const result = byId("scale-result");
   let edited = false;
 
-  token.value = readToken(storage());
+  token.value = config.scaleToken ?? readToken(storage());
   replicas.addEventListener("input", () => {
     edited = true;
   });
@@ -47,7 +48,7 @@ export function setUpScaleForm(config: SiteConfig) {
     if (!parsed.ok) return say(false, parsed.error);
     const secret = token.value.trim();
     if (secret === "") return say(false, "Enter the API token first.");
-    writeToken(storage(), secret);
+    if (secret !== config.scaleToken) writeToken(storage(), secret);
     submit.disabled = true;
     result.textContent = "Scaling…";
     fetch(apiUrl(config, "workers"), {
