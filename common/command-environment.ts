@@ -13,6 +13,7 @@ import {
   portSetting,
   positiveNumberSetting,
 } from "../functions/shared/settings";
+import { type GuardPolicy, guardPolicy } from "./http-guard";
 import {
   keepLocalTokens,
   type LocalTokens,
@@ -103,6 +104,8 @@ export interface LocalStackSettings {
   debug: boolean;
   /** REDIS_MAX_DEATHS_PER_MINUTE: host mode's redis-server deaths within a minute that stop it. */
   redisMaxDeathsPerMinute: number;
+  /** LOCAL_ALLOWED_HOSTS, LOCAL_ALLOWED_ORIGINS: what the stage's servers let through. */
+  guard: GuardPolicy;
 }
 
 /**
@@ -141,6 +144,7 @@ export function localStackSettings(env: Env = process.env): LocalStackSettings {
       min: 1,
       max: 100,
     }),
+    guard: guardPolicy(env),
   };
 }
 

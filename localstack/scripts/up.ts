@@ -11,6 +11,7 @@ import {
   localStackTokens,
 } from "../../common/command-environment";
 import { startHostMode } from "./host/lifecycle";
+import { corsAllowedOrigins } from "./host/localstack-env";
 import { chooseMode } from "./mode";
 import { requireCompose, requireLocalStack, run, say } from "./preflight";
 import { composeDir, composeFiles, localStackEndpoint } from "./stack";
@@ -38,7 +39,13 @@ export async function main(): Promise<void> {
   const { redisRestToken } = localStackTokens(settings);
   await run("docker", ["compose", ...files.flatMap((f) => ["-f", f]), "up", "--detach", "--wait"], {
     cwd: composeDir,
-    env: childEnvironment({ SRH_TOKEN: redisRestToken }),
+    env: childEnvironment({
+      SRH_TOKEN: redisRestToken,
+      EXTRA_CORS_ALLOWED_ORIGINS: corsAllowedOrigins(
+        Number(new URL(endpoint).port || 4566),
+        settings.guard.extraOrigins,
+      ),
+    }),
   });
   const version = await requireLocalStack(endpoint);
   say(`LocalStack ${version} is healthy on ${endpoint}`);

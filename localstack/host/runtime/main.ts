@@ -9,9 +9,11 @@
  *
  * Bundled by common/run-ts.cjs at `localstack:up`: no dependencies but Node's own modules.
  */
+
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { format } from "node:util";
+import { LOOPBACK_ONLY, refuseForeign } from "../../../common/http-guard";
 import type { Handler } from "../../../common/lambda/call-handler";
 import { errorPayload } from "./errors";
 import { loadHandler } from "./handler";
@@ -43,6 +45,11 @@ if (endpoint === "" || runtimeId === "") {
   );
   process.exit(2);
 }
+/**
+ * The largest /invoke body taken: twice the payload limit LocalStack passes (Lambda's 6 MB), as
+ * the payload arrives escaped inside the invocation's JSON. Over it: 413, as our servers answer.
+ */
+const INVOKE_BODY_MAX_BYTES = 2 * (Number(env.LOCALSTACK_MAX_PAYLOAD_SIZE) || 6 * 1024 * 1024);
 // The Go init hides its internal variables from the function (cmd/localstack/main.go:72-88).
 const INTERNAL_VARIABLES = [
   "LOCALSTACK_RUNTIME_ENDPOINT",
@@ -174,13 +181,24 @@ async function main(): Promise<void> {
   handler = fn;
   initDurationMs = Number(process.hrtime.bigint() - started) / 1e6;
   const server = createServer((req, res) => {
+    // Only the executor calls it (no Origin, a loopback Host): pages are refused as everywhere.
+    if (refuseForeign(req, res, LOOPBACK_ONLY)) return;
     if (req.method !== "POST" || req.url !== "/invoke") {
       res.writeHead(404).end();
       return;
     }
     const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= INVOKE_BODY_MAX_BYTES) chunks.push(chunk);
+    });
     req.on("end", () => {
+      if (size > INVOKE_BODY_MAX_BYTES) {
+        const error = `invoke body over ${INVOKE_BODY_MAX_BYTES} bytes`;
+        res.writeHead(413, { "content-type": "application/json" }).end(JSON.stringify({ error }));
+        return;
+      }
       let request: InvocationRequest;
       try {
         request = JSON.parse(Buffer.concat(chunks).toString("utf8")) as InvocationRequest;

@@ -188,6 +188,7 @@ export async function startHostMode(
       nodeCache: settings.cacheDir,
       esmConcurrency: settings.esmConcurrency,
       debug: settings.debug,
+      extraOrigins: settings.guard.extraOrigins,
     });
     const localstack = {
       ...spawnDetached(venvPython(venv), ["-m", "localstack.runtime.main"], {

@@ -18,6 +18,18 @@ export interface LocalStackEnvInput {
   nodeCache: string;
   esmConcurrency: number;
   debug: boolean;
+  /** LOCAL_ALLOWED_ORIGINS (common/http-guard.ts): origins allowed beside the dashboard's. */
+  extraOrigins: readonly string[];
+}
+
+/**
+ * LocalStack's EXTRA_CORS_ALLOWED_ORIGINS: the dashboard's path-style origin
+ * (http://127.0.0.1:<port>/dockercoins-site/…) and the user's extra origins. LocalStack allows
+ * http://localhost:<port> and the S3 website origins (*.s3-website.localhost.localstack.cloud)
+ * by itself; every other page gets 403 from its CORS check, simple requests included.
+ */
+export function corsAllowedOrigins(port: number, extraOrigins: readonly string[]): string {
+  return [`http://127.0.0.1:${port}`, ...extraOrigins].join(",");
 }
 
 /**
@@ -64,6 +76,11 @@ export function localStackEnvironment(input: LocalStackEnvInput): NodeJS.Process
     IN_MEMORY_CLIENT: "1",
     DISABLE_BOTO_RETRIES: "1",
     HOST_EXECUTOR_LAMBDA_METRICS: "0",
+    // The user's API Gateway under LocalStack's own CORS check (its default leaves execute-api
+    // calls to the API's `cors:` settings, which answer any origin): a foreign Origin gets 403
+    // before the API runs. Host names are checked by our gateway server (host_guard.py).
+    DISABLE_CUSTOM_CORS_APIGATEWAY: "1",
+    EXTRA_CORS_ALLOWED_ORIGINS: corsAllowedOrigins(input.port, input.extraOrigins),
     DEBUG: input.debug ? "1" : "0",
   });
 }

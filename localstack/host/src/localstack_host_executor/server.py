@@ -1,4 +1,5 @@
-"""Twisted runtime server that honours the host of GATEWAY_LISTEN for IPv4 addresses.
+"""Twisted runtime server that honours the host of GATEWAY_LISTEN for IPv4 addresses, and
+checks the Host name of every request before LocalStack's handlers (host_guard.py).
 
 LocalStack 4.13.1 localstack/runtime/server/twisted.py:42 creates
 ``TCP4ServerEndpoint(reactor, port)`` without ``interface=`` ("TODO: interface = host?"),
@@ -12,6 +13,8 @@ from localstack import config
 from localstack.aws.serving.twisted import TLSMultiplexerFactory
 from localstack.runtime.server.twisted import TwistedRuntimeServer
 
+from .host_guard import guard_host
+
 
 class LoopbackTwistedRuntimeServer(TwistedRuntimeServer):
     def register(
@@ -20,6 +23,9 @@ class LoopbackTwistedRuntimeServer(TwistedRuntimeServer):
         listen: list[config.HostAndPort],
         ssl_creds: tuple[str, str] | None = None,
     ):
+        # First of the gateway's request handlers (a rolo Gateway's public list): before CORS,
+        # routing and every service.
+        gateway.request_handlers.insert(0, guard_host)
         site = TwistedGateway(gateway)
         if ssl_creds:
             cert_file_name, key_file_name = ssl_creds

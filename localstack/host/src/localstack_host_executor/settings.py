@@ -3,6 +3,7 @@ one module (`npm run localstack:up` sets them; localstack/README.md lists them).
 fails with a message naming the variable rather than somewhere later, inside an invocation."""
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +42,9 @@ class HostSettings:
     sqs_esm_concurrency: int
     # LocalStack's CloudWatch metrics per invocation (Invocations, Errors).
     lambda_metrics: bool
+    # LOCAL_ALLOWED_HOSTS: host names the gateway answers beside loopback ones (host_guard.py);
+    # lower case, a leading dot allows subdomains (the local cloud's setting, common/http-guard.ts).
+    allowed_hosts: tuple[str, ...] = ()
 
 
 def _flag(env, name: str, default: bool) -> bool:
@@ -67,6 +71,19 @@ def _number(env, name: str, default: float, minimum: float) -> float:
     return value
 
 
+HOST_NAME = re.compile(r"^\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
+
+
+def _host_names(env, name: str) -> tuple[str, ...]:
+    names = tuple(n.strip().lower() for n in env.get(name, "").split(",") if n.strip())
+    for host in names:
+        if not HOST_NAME.match(host):
+            raise HostSettingError(
+                f"{name}: {host!r} is not a host name (no scheme, port or path; a leading dot allows subdomains)"
+            )
+    return names
+
+
 def load_settings(env=os.environ) -> HostSettings:
     runtime_js = env.get("LAMBDA_HOST_RUNTIME_JS", "").strip()
     prefix = "LAMBDA_HOST_NODE_BIN_"
@@ -86,6 +103,7 @@ def load_settings(env=os.environ) -> HostSettings:
         patches=_flag(env, "HOST_EXECUTOR_PATCHES", True),
         sqs_esm_concurrency=int(_number(env, "HOST_EXECUTOR_SQS_ESM_CONCURRENCY", 1, 1)),
         lambda_metrics=_flag(env, "HOST_EXECUTOR_LAMBDA_METRICS", True),
+        allowed_hosts=_host_names(env, "LOCAL_ALLOWED_HOSTS"),
     )
 
 
