@@ -7,9 +7,9 @@ import { projectRoot } from "../../../common/project";
 /** Screenshots and measurements land here (gitignored), for CI to keep as artifacts. */
 export const ARTIFACTS = join(projectRoot, "test-results", "e2e");
 
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   await mkdir(ARTIFACTS, { recursive: true });
-  return launch();
+  return launch(extraArgs);
 }
 
 /** Everything the page reports as an error: console.error, failed loads, uncaught exceptions. */

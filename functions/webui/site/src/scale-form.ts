@@ -48,7 +48,7 @@ export function setUpScaleForm(config: SiteConfig) {
     if (!parsed.ok) return say(false, parsed.error);
     const secret = token.value.trim();
     if (secret === "") return say(false, "Enter the API token first.");
-    if (secret !== config.scaleToken) writeToken(storage(), secret);
+    writeToken(storage(), secret);
     submit.disabled = true;
     result.textContent = "Scaling…";
     fetch(apiUrl(config, "workers"), {
