@@ -4,35 +4,28 @@ import { BridgeHttpError, type Json } from "./protocol";
 
 /** How long closeServer() lets in-flight requests finish before cutting their sockets. */
 const CLOSE_GRACE_MS = 1_000;
-/** Oversized bodies are drained (so the client reads the 413) up to this multiple of the limit. */
-const DRAIN_FACTOR = 16;
 
 /**
  * Reads the body. Past the limit (or a Content-Length over it) it fails at once with a 413,
- * which the caller answers with `connection: close`; what the client still sends is read and
- * dropped (keeping nothing), so that it reads the 413 rather than a reset connection, and cut
- * after DRAIN_FACTOR times the limit.
+ * keeping nothing: once the 413 is sent, Node reads and drops the rest of the body
+ * (IncomingMessage._dump), so that the client reads the 413 instead of a reset connection
+ * (server.requestTimeout bounds a body that never ends).
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = false;
     const tooLarge = () => {
-      over = true;
+      chunks.length = 0;
       reject(
         new BridgeHttpError(413, `ERR max request size exceeded: the limit is ${limit} bytes`),
       );
     };
-    if (Number(req.headers["content-length"] ?? 0) > limit) tooLarge();
+    if (Number(req.headers["content-length"] ?? 0) > limit) return tooLarge();
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (over) {
-        if (size > limit * DRAIN_FACTOR) req.destroy();
-      } else if (size > limit) {
-        chunks.length = 0;
-        tooLarge();
-      } else chunks.push(chunk);
+      if (size > limit) tooLarge();
+      else chunks.push(chunk);
     });
     req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
@@ -70,8 +63,6 @@ export function sendJson(res: ServerResponse, status: number, body: Json): void 
   res.writeHead(status, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(payload),
-    // After a 413 the rest of the body is not worth reading on this connection.
-    ...(status === 413 && { connection: "close" }),
   });
   res.end(payload);
 }

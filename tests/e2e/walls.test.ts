@@ -7,14 +7,13 @@
  * its own page.
  */
 import type { Server } from "node:http";
-import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { Redis } from "@upstash/redis";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keys } from "../../functions/shared/keys";
 import { eventually, type LocalCloud, startLocalCloud } from "../support/launcher";
 import { serve } from "../support/net";
-import { cloudSqs, DEAD_LETTER_QUEUE } from "../support/sqs";
+import { DEAD_LETTER_QUEUE, queueDepth } from "../support/sqs";
 import { attackerPage, type Target } from "./support/attacker-page";
 import { collectErrors, launchChromium, scaleTo } from "./support/browser";
 
@@ -28,16 +27,7 @@ let attackerPort: number;
 const answered: { url: string; status: number }[] = [];
 
 const desired = async () => Number(await redis.get(keys.desiredReplicas));
-async function dlqDepth(): Promise<number> {
-  const sqs = cloudSqs(cloud);
-  const { Attributes } = await sqs.client.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: await sqs.queueUrl(DEAD_LETTER_QUEUE),
-      AttributeNames: ["ApproximateNumberOfMessages"],
-    }),
-  );
-  return Number(Attributes?.ApproximateNumberOfMessages);
-}
+const dlqDepth = () => queueDepth(cloud, DEAD_LETTER_QUEUE);
 
 /** Every server, reached as 127.0.0.1 and as localhost, with a call that changes something. */
 function targets(): Target[] {

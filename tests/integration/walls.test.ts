@@ -7,14 +7,13 @@
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../common/project";
 import { keys } from "../../functions/shared/keys";
 import { eventually, type LocalCloud, startLocalCloud } from "../support/launcher";
 import { corsHeadersOf, type RawAnswer, rawRequest } from "../support/raw-http";
-import { cloudSqs, DEAD_LETTER_QUEUE } from "../support/sqs";
+import { DEAD_LETTER_QUEUE, queueDepth } from "../support/sqs";
 
 const FOREIGN_ORIGIN = "http://evil.example";
 let cloud: LocalCloud;
@@ -36,16 +35,7 @@ afterAll(async () => {
 /** The wanted replica count, read in Redis (GET /json is cached). */
 const desired = async () => Number(await redis.get(keys.desiredReplicas));
 
-async function dlqDepth(): Promise<number> {
-  const sqs = cloudSqs(cloud);
-  const { Attributes } = await sqs.client.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: await sqs.queueUrl(DEAD_LETTER_QUEUE),
-      AttributeNames: ["ApproximateNumberOfMessages"],
-    }),
-  );
-  return Number(Attributes?.ApproximateNumberOfMessages);
-}
+const dlqDepth = () => queueDepth(cloud, DEAD_LETTER_QUEUE);
 
 /** What a server is sent, and how to see whether it was done. */
 interface StateChange {
@@ -66,25 +56,20 @@ const bearer = (token: () => string) => () => ({
 });
 const scaleToken = () => cloud.tokens.scaleToken;
 
+/** PUT /workers through one of the two servers that take it. */
+const putWorkers = (server: string, url: () => string): StateChange => ({
+  server,
+  url,
+  method: "PUT",
+  headers: bearer(scaleToken),
+  body: (n) => JSON.stringify({ replicas: n }),
+  read: desired,
+  after: (n) => n,
+});
+
 const changes: StateChange[] = [
-  {
-    server: "API (serverless-offline, PUT /dev/workers)",
-    url: () => `${cloud.apiUrl}/workers`,
-    method: "PUT",
-    headers: bearer(scaleToken),
-    body: (n) => JSON.stringify({ replicas: n }),
-    read: desired,
-    after: (n) => n,
-  },
-  {
-    server: "dashboard origin (PUT /workers)",
-    url: () => `${cloud.dashboardUrl}/workers`,
-    method: "PUT",
-    headers: bearer(scaleToken),
-    body: (n) => JSON.stringify({ replicas: n }),
-    read: desired,
-    after: (n) => n,
-  },
+  putWorkers("API (serverless-offline, PUT /dev/workers)", () => `${cloud.apiUrl}/workers`),
+  putWorkers("dashboard origin (PUT /workers)", () => `${cloud.dashboardUrl}/workers`),
   {
     server: "Lambda invoke API (the scale function)",
     url: () =>
@@ -251,17 +236,26 @@ describe("the local cloud's wall, server by server", () => {
         `http://127.0.0.1:${cloud.ports.lambda}/2015-03-31/functions/dockercoins-dev-hasher/invocations`,
       6_291_456,
     ],
-  ])("%s: a 20 MB body gets 413 with a JSON message (its limit: %s bytes)", async (_name, url) => {
-    const answer = await rawRequest(url(), {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${cloud.tokens.redisRestToken}`,
-        "content-type": "application/json",
-      },
-      body: Buffer.alloc(20 * 1024 * 1024, 0x20),
-    });
-    expect(answer.status, answer.body.slice(0, 200)).toBe(413);
-    expect(answer.json).toBeDefined();
+  ])("%s: a 20 MB body gets 413 with a JSON message", async (_name, url, limit) => {
+    const send = () =>
+      rawRequest(url(), {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${cloud.tokens.redisRestToken}`,
+          "content-type": "application/json",
+        },
+        body: Buffer.alloc(20 * 1024 * 1024, 0x20),
+      });
+    // fauxqs (Fastify) closes the connection after its 413: Node's client may then fail its
+    // write (EPIPE) before it reads the answer, as one try in ten did here. A client race,
+    // not the server's answer: tried again, up to three times.
+    let answer = await send().catch(() => undefined);
+    for (let retry = 0; answer === undefined && retry < 2; retry++) {
+      answer = await send().catch(() => undefined);
+    }
+    expect(answer?.status, answer?.body.slice(0, 200)).toBe(413);
+    expect(answer?.json).toBeDefined();
+    expect(limit).toBeLessThan(20 * 1024 * 1024);
   });
 
   it("npm run scale finds the token by itself (nobody types it), and a wrong one is refused", async () => {

@@ -1,4 +1,9 @@
-import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  SendMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import type { LocalCloud } from "./launcher";
 
 export const TICKET_QUEUE = "dockercoins-dev-worker-tickets";
@@ -22,4 +27,16 @@ export function cloudSqs(cloud: LocalCloud) {
     );
   };
   return { client, queueUrl, send };
+}
+
+/** A queue's visible messages (ApproximateNumberOfMessages), read over the SQS API. */
+export async function queueDepth(cloud: LocalCloud, queue: string): Promise<number> {
+  const sqs = cloudSqs(cloud);
+  const { Attributes } = await sqs.client.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: await sqs.queueUrl(queue),
+      AttributeNames: ["ApproximateNumberOfMessages"],
+    }),
+  );
+  return Number(Attributes?.ApproximateNumberOfMessages);
 }
