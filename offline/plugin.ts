@@ -1,4 +1,4 @@
-import { forServerless, type ServerlessErrorClass } from "../common/errors";
+import { forServerless } from "../common/errors";
 import { cloudRedis } from "../common/redis/local-redis";
 import type { RedisKeepsDyingError } from "../common/redis/supervisor";
 import { startBridge } from "../common/upstash-bridge/server";

@@ -156,7 +156,9 @@ describe("the local stage on LocalStack in host mode", () => {
       });
     const desired = async () => {
       const answer = await rawRequest(`${api}/json`);
-      return (answer.json?.workers as { desired: number }).desired;
+      const workers = answer.json?.workers as { desired: number } | undefined;
+      if (workers === undefined) throw new Error(`GET /json: ${answer.status} ${answer.body}`);
+      return workers.desired;
     };
     const before = await desired();
     const foreign = { origin: "http://evil.example" };
