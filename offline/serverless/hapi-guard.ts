@@ -45,6 +45,7 @@ export class HapiVersionError extends LocalCloudError {
 
 /** The hapi serverless-offline loads (resolved from its folder), and its version. */
 export function locateHapi(offlineDir: string): {
+  dir: string;
   version: string;
   server: (options: object) => HapiServerSurface;
 } {
@@ -56,7 +57,7 @@ export function locateHapi(offlineDir: string): {
     version: string;
   };
   const hapi = require(entry) as { server: (options: object) => HapiServerSurface };
-  return { version, server: hapi.server };
+  return { dir, version, server: hapi.server };
 }
 
 const guarded = new WeakSet<object>();
