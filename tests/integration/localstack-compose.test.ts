@@ -4,6 +4,10 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { scriptSettings } from "../../common/command-environment";
 import {
+  corsAllowedOrigins,
+  localStackEnvironment,
+} from "../../localstack/scripts/host/localstack-env";
+import {
   composeDir,
   composeDownCommands,
   composeFiles,
@@ -63,6 +67,34 @@ describe("localstack/docker-compose.yml", () => {
 
   it("mounts the Docker socket, which LocalStack's Lambda needs to start containers", () => {
     expect(service("localstack").volumes).toContain("/var/run/docker.sock:/var/run/docker.sock");
+  });
+
+  it("puts the API and S3 under LocalStack's CORS check, as host mode does", () => {
+    const docker = service("localstack").environment ?? {};
+    const host = localStackEnvironment({
+      port: 4566,
+      stateTmp: "/tmp/t",
+      stateVolume: "/tmp/v",
+      pluginDir: "/tmp/p",
+      runtimeJs: "/tmp/r.cjs",
+      nodeModules: "/tmp/n",
+      nodeCache: "/tmp/c",
+      esmConcurrency: 1,
+      debug: false,
+      extraOrigins: [],
+    });
+    for (const name of ["DISABLE_CUSTOM_CORS_APIGATEWAY", "DISABLE_CUSTOM_CORS_S3"]) {
+      expect(docker[name], name).toBe("1");
+      expect(host[name], name).toBe("1");
+    }
+    // The dashboard's path-style origin; `localstack:up` passes the same list to compose.
+    expect(host.EXTRA_CORS_ALLOWED_ORIGINS).toBe("http://127.0.0.1:4566");
+    expect(docker.EXTRA_CORS_ALLOWED_ORIGINS).toBe(
+      "${EXTRA_CORS_ALLOWED_ORIGINS:-http://127.0.0.1:4566}",
+    );
+    expect(corsAllowedOrigins(4566, ["https://a.example"])).toBe(
+      "http://127.0.0.1:4566,https://a.example",
+    );
   });
 
   it("puts Lambda containers on a named network that every service joins", () => {

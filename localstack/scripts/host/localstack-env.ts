@@ -80,6 +80,9 @@ export function localStackEnvironment(input: LocalStackEnvInput): NodeJS.Process
     // calls to the API's `cors:` settings, which answer any origin): a foreign Origin gets 403
     // before the API runs. Host names are checked by our gateway server (host_guard.py).
     DISABLE_CUSTOM_CORS_APIGATEWAY: "1",
+    // The same for S3, whose own CORS handling lets a foreign page's PUT through (it only
+    // decides which headers to answer): without this, any page could replace the dashboard.
+    DISABLE_CUSTOM_CORS_S3: "1",
     EXTRA_CORS_ALLOWED_ORIGINS: corsAllowedOrigins(input.port, input.extraOrigins),
     DEBUG: input.debug ? "1" : "0",
   });
