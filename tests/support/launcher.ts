@@ -138,7 +138,10 @@ export async function startLocalCloud(
   const serviceDir = options.serviceDir ?? projectRoot;
   const tokensDir = localCloudTokensDir(serviceDir, ephemeral ? undefined : stateDir);
   return {
-    tokens: tokensOrExplain(tokensDir, "the launched local cloud"),
+    // Read when asked: a fixture service without tokens in its serverless.yml makes none.
+    get tokens() {
+      return tokensOrExplain(tokensDir, "the launched local cloud");
+    },
     apiUrl: `http://127.0.0.1:${api}/dev`,
     dashboardUrl: `http://127.0.0.1:${dashboard}`,
     bridgeUrl: `http://127.0.0.1:${bridge}`,
