@@ -74,7 +74,7 @@ describe("the slides server", () => {
     ]) {
       const res = await fetch(`${base}${path}`);
       expect(res.status, path).toBe(404);
-      expect((await res.json()).error).toContain("/en/");
+      expect(((await res.json()) as { error: string }).error).toContain("/en/");
     }
   });
 
@@ -85,7 +85,7 @@ describe("the slides server", () => {
     expect(redirect.headers.get("location")).toBe("/fr/");
     const post = await fetch(`${base}/en/`, { method: "POST", body: "x" });
     expect(post.status).toBe(405);
-    expect((await post.json()).error).toContain("read-only");
+    expect(((await post.json()) as { error: string }).error).toContain("read-only");
   });
 
   it("asks the guard first: a refused request reaches no route", async () => {
