@@ -2,7 +2,6 @@
 // `window.slideshow` lets the presenter's keyboard and the Chromium test drive it.
 window.slideshow = remark.create({
   ratio: "16:9",
-  highlightLanguage: "bash",
   highlightStyle: "github",
   countIncrementalSlides: false,
   navigation: { scroll: false },
