@@ -1,0 +1,123 @@
+/**
+ * `node common/run-ts.cjs bench/workshop-walk.ts`: follows the workshop chapter's exercises as
+ * written on its slides (workshop/en/*.md), on real local clouds on free ports: each shell
+ * command of an exercise runs as typed, with the slide's ports (3000, 8000) replaced by the
+ * cloud's, and the dashboard's figures are read after each step. About 4 minutes. Prints what
+ * each exercise showed; writes bench/results/<date>-workshop-walk.json.
+ */
+import { execFile } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { projectRoot } from "../common/project";
+import type { CloudReport } from "../functions/shared/cloud-report";
+import { type LocalCloud, startLocalCloud } from "../tests/support/launcher";
+import { readJson, sleep } from "./cloud";
+
+const run = promisify(execFile);
+const steps: { slide: string; command: string; output: string; seen: Record<string, unknown> }[] =
+  [];
+
+/** Runs a slide's command as typed, on this cloud's ports; its output, trimmed. */
+async function shell(cloud: LocalCloud, slide: string, command: string): Promise<string> {
+  const onCloud = command
+    .replace(/127\.0\.0\.1:3000/g, `127.0.0.1:${cloud.ports.api}`)
+    .replace(/127\.0\.0\.1:8000/g, `127.0.0.1:${cloud.ports.dashboard}`);
+  const { stdout, stderr } = await run("bash", ["-c", onCloud], {
+    cwd: projectRoot,
+    env: { ...process.env, API_PORT: String(cloud.ports.api) },
+    timeout: 60_000,
+  });
+  const output = `${stdout}${stderr}`.trim();
+  steps.push({ slide, command, output: output.slice(0, 300), seen: {} });
+  console.log(`[${slide}] $ ${command}\n${output.slice(0, 300)}`);
+  return output;
+}
+
+/** The dashboard's figures now: speed over the last 10 complete seconds, workers, rng's row. */
+async function look(cloud: LocalCloud, slide: string): Promise<void> {
+  const json = await readJson<{
+    series: { hashes: number[] };
+    workers: { desired: number; active: number };
+    latency: unknown;
+  }>(cloud);
+  const last = json.series.hashes.slice(-10);
+  const report = (await (await fetch(`${cloud.dashboardUrl}/cloud`)).json()) as CloudReport;
+  const row = (key: string) => {
+    const f = report.functions.find((fn) => fn.key === key);
+    return (
+      f && {
+        instances: f.instances,
+        busy: f.busy,
+        waiting: f.waiting,
+        waits: f.waits,
+        coldStarts: f.coldStarts,
+      }
+    );
+  };
+  const seen = {
+    hashesPerSecond: Math.round((last.reduce((a, b) => a + b, 0) / last.length) * 100) / 100,
+    workers: json.workers,
+    rng: row("rng"),
+    hasher: row("hasher"),
+  };
+  steps.push({ slide, command: "(the dashboard)", output: "", seen });
+  console.log(`[${slide}] seen: ${JSON.stringify(seen)}`);
+}
+
+async function firstCloud(): Promise<void> {
+  const cloud = await startLocalCloud({ WORKER_REPLICAS: "1" });
+  try {
+    await shell(cloud, "tokens.md", "npm run scale -- 3");
+    await shell(cloud, "tokens.md", "npm run scale -- 1");
+    await sleep(25_000);
+    await shell(
+      cloud,
+      "dashboard.md",
+      "curl -s http://127.0.0.1:8000/json | jq '{hashes, coins, now}'",
+    );
+    await look(cloud, "dashboard.md");
+    await shell(cloud, "scaling.md", "npm run scale -- 2");
+    await sleep(25_000);
+    await look(cloud, "scaling.md (2)");
+    await shell(cloud, "scaling.md", "npm run scale -- 10");
+    await sleep(40_000);
+    await look(cloud, "scaling.md (10)");
+    await shell(cloud, "bottleneck.md", "curl -s http://127.0.0.1:8000/json | jq .latency");
+    await shell(
+      cloud,
+      "bottleneck.md",
+      "time curl -s -o /dev/null http://127.0.0.1:3000/dev/rng/32",
+    );
+  } finally {
+    await cloud.stop();
+  }
+}
+
+async function fixedCloud(): Promise<void> {
+  const cloud = await startLocalCloud({ RNG_CONCURRENCY: "10", WORKER_REPLICAS: "1" });
+  try {
+    await shell(cloud, "fix.md", "npm run scale -- 10");
+    await sleep(40_000);
+    await look(cloud, "fix.md");
+    await shell(cloud, "serverless-lessons.md", "npm run scale -- 0");
+    await sleep(65_000);
+    await look(cloud, "serverless-lessons.md (60 s after 0)");
+    await shell(cloud, "serverless-lessons.md", "curl -s http://127.0.0.1:3000/dev/rng/32 | wc -c");
+    await sleep(1_500); // the panel's report is made at most every 200 ms, read once a second
+    await look(cloud, "serverless-lessons.md (after one call)");
+  } finally {
+    await cloud.stop();
+  }
+}
+
+export async function main(): Promise<void> {
+  await firstCloud();
+  await fixedCloud();
+  const date = new Date().toISOString();
+  const dir = join(projectRoot, "bench", "results");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${date.slice(0, 10)}-workshop-walk.json`);
+  writeFileSync(file, `${JSON.stringify({ date, steps }, null, 2)}\n`);
+  console.log(`written: ${file}`);
+}
