@@ -19,7 +19,10 @@ export async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   console.log(`slides: ${LANGUAGES.map((l) => `${base}/${l}/`).join("  ")}`);
   console.log("keys: → ← to move, p presenter mode (notes), c second screen, f full screen");
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections(); // a browser's keep-alive connections would hold the close
+  };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 }
