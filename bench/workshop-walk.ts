@@ -3,7 +3,8 @@
  * written on its slides (workshop/en/*.md), on real local clouds on free ports: each shell
  * command of an exercise runs as typed, with the slide's ports (3000, 8000) replaced by the
  * cloud's, and the dashboard's figures are read after each step. About 4 minutes. Prints what
- * each exercise showed; writes bench/results/<date>-workshop-walk.json.
+ * each exercise showed; writes bench/results/<date>-workshop-walk.json. With `--lessons`, the
+ * poison ticket and the timeout instead (about 5 minutes; <date>-workshop-walk-lessons.json).
  */
 import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -25,7 +26,7 @@ async function shell(cloud: LocalCloud, slide: string, command: string): Promise
     .replace(/127\.0\.0\.1:8000/g, `127.0.0.1:${cloud.ports.dashboard}`);
   const { stdout, stderr } = await run("bash", ["-c", onCloud], {
     cwd: projectRoot,
-    env: { ...process.env, API_PORT: String(cloud.ports.api) },
+    env: { ...process.env, API_PORT: String(cloud.ports.api), SQS_PORT: String(cloud.ports.sqs) },
     timeout: 60_000,
   });
   const output = `${stdout}${stderr}`.trim();
@@ -52,6 +53,8 @@ async function look(cloud: LocalCloud, slide: string): Promise<void> {
         waiting: f.waiting,
         waits: f.waits,
         coldStarts: f.coldStarts,
+        errors: f.errors,
+        timeouts: f.timeouts,
       }
     );
   };
@@ -60,6 +63,7 @@ async function look(cloud: LocalCloud, slide: string): Promise<void> {
     workers: json.workers,
     rng: row("rng"),
     hasher: row("hasher"),
+    queue: report.queues[0],
   };
   steps.push({ slide, command: "(the dashboard)", output: "", seen });
   console.log(`[${slide}] seen: ${JSON.stringify(seen)}`);
@@ -111,13 +115,60 @@ async function fixedCloud(): Promise<void> {
   }
 }
 
-export async function main(): Promise<void> {
-  await firstCloud();
-  await fixedCloud();
+/** The DLQ exercise: restart with a 30 s visibility, send the poison ticket, wait for DLQ 1. */
+async function poisonCloud(): Promise<void> {
+  const cloud = await startLocalCloud({
+    WORKER_QUEUE_VISIBILITY_SECONDS: "30",
+    WORKER_REPLICAS: "1",
+  });
+  try {
+    const sentAt = Date.now();
+    await shell(cloud, "serverless-lessons.md", "npm run poison");
+    for (;;) {
+      const report = (await (await fetch(`${cloud.dashboardUrl}/cloud`)).json()) as CloudReport;
+      if ((report.queues[0]?.deadLetter?.messages ?? 0) >= 1) break;
+      if (Date.now() - sentAt > 180_000) throw new Error("no DLQ message within 180 s");
+      await sleep(2_000);
+    }
+    const seconds = Math.round((Date.now() - sentAt) / 1000);
+    steps.push({
+      slide: "serverless-lessons.md",
+      command: "(DLQ 1)",
+      output: "",
+      seen: { seconds },
+    });
+    console.log(`[serverless-lessons.md] DLQ 1 after ${seconds} s`);
+    await look(cloud, "serverless-lessons.md (poison)");
+  } finally {
+    await cloud.stop();
+  }
+}
+
+/** The timeout exercise: hasher slower than its 10 s timeout, watched for a minute. */
+async function timeoutCloud(): Promise<void> {
+  const cloud = await startLocalCloud({ HASHER_DELAY_MS: "11000", WORKER_REPLICAS: "1" });
+  try {
+    await sleep(65_000);
+    await look(cloud, "serverless-lessons.md (timeout)");
+  } finally {
+    await cloud.stop();
+  }
+}
+
+export async function main(args: string[] = []): Promise<void> {
+  const lessons = args.includes("--lessons");
+  if (lessons) {
+    await poisonCloud();
+    await timeoutCloud();
+  } else {
+    await firstCloud();
+    await fixedCloud();
+  }
   const date = new Date().toISOString();
   const dir = join(projectRoot, "bench", "results");
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${date.slice(0, 10)}-workshop-walk.json`);
+  const name = lessons ? "workshop-walk-lessons" : "workshop-walk";
+  const file = join(dir, `${date.slice(0, 10)}-${name}.json`);
   writeFileSync(file, `${JSON.stringify({ date, steps }, null, 2)}\n`);
   console.log(`written: ${file}`);
 }

@@ -113,6 +113,18 @@ describe.each(LANGUAGES)("the %s deck at 1280×720", (language) => {
     }
     expect(faults).toEqual([]);
     expect(images, "the decks show the dashboard's screenshots").toBeGreaterThanOrEqual(4);
+
+    // Presenter mode (the `p` key) shows the slide's speaker notes, read from after its `???`.
+    const first = loadSlides(language)[0];
+    await page.evaluate(() =>
+      (window as unknown as { slideshow: { gotoSlide(n: number): void } }).slideshow.gotoSlide(1),
+    );
+    await page.keyboard.press("p");
+    expect(
+      await page.evaluate(() => document.body.classList.contains("remark-presenter-mode")),
+    ).toBe(true);
+    const notes = await page.textContent(".remark-visible .remark-slide-notes");
+    expect(notes?.replace(/\s+/g, " ")).toContain(first?.notes.split("\n")[0]?.slice(0, 40));
     expect(errors).toEqual([]);
     await page.close();
   });
