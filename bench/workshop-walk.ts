@@ -69,9 +69,18 @@ async function look(cloud: LocalCloud, slide: string): Promise<void> {
   console.log(`[${slide}] seen: ${JSON.stringify(seen)}`);
 }
 
-async function firstCloud(): Promise<void> {
-  const cloud = await startLocalCloud({ WORKER_REPLICAS: "1" });
+/** A local cloud started with `env` (as `npm start` with those variables), stopped after `run`. */
+async function withCloud(env: Record<string, string>, run: (cloud: LocalCloud) => Promise<void>) {
+  const cloud = await startLocalCloud(env);
   try {
+    await run(cloud);
+  } finally {
+    await cloud.stop();
+  }
+}
+
+const firstCloud = () =>
+  withCloud({ WORKER_REPLICAS: "1" }, async (cloud) => {
     await shell(cloud, "tokens.md", "npm run scale -- 3");
     await shell(cloud, "tokens.md", "npm run scale -- 1");
     await sleep(25_000);
@@ -93,14 +102,10 @@ async function firstCloud(): Promise<void> {
       "bottleneck.md",
       "time curl -s -o /dev/null http://127.0.0.1:3000/dev/rng/32",
     );
-  } finally {
-    await cloud.stop();
-  }
-}
+  });
 
-async function fixedCloud(): Promise<void> {
-  const cloud = await startLocalCloud({ RNG_CONCURRENCY: "10", WORKER_REPLICAS: "1" });
-  try {
+const fixedCloud = () =>
+  withCloud({ RNG_CONCURRENCY: "10", WORKER_REPLICAS: "1" }, async (cloud) => {
     await shell(cloud, "fix.md", "npm run scale -- 10");
     await sleep(40_000);
     await look(cloud, "fix.md");
@@ -110,50 +115,42 @@ async function fixedCloud(): Promise<void> {
     await shell(cloud, "serverless-lessons.md", "curl -s http://127.0.0.1:3000/dev/rng/32 | wc -c");
     await sleep(1_500); // the panel's report is made at most every 200 ms, read once a second
     await look(cloud, "serverless-lessons.md (after one call)");
-  } finally {
-    await cloud.stop();
-  }
-}
+  });
 
 /** The DLQ exercise: restart with a 30 s visibility, send the poison ticket, wait for DLQ 1. */
-async function poisonCloud(): Promise<void> {
-  const cloud = await startLocalCloud({
-    WORKER_QUEUE_VISIBILITY_SECONDS: "30",
-    WORKER_REPLICAS: "1",
-  });
-  try {
-    const sentAt = Date.now();
-    await shell(cloud, "serverless-lessons.md", "npm run poison");
-    for (;;) {
-      const report = (await (await fetch(`${cloud.dashboardUrl}/cloud`)).json()) as CloudReport;
-      if ((report.queues[0]?.deadLetter?.messages ?? 0) >= 1) break;
-      if (Date.now() - sentAt > 180_000) throw new Error("no DLQ message within 180 s");
-      await sleep(2_000);
-    }
-    const seconds = Math.round((Date.now() - sentAt) / 1000);
-    steps.push({
-      slide: "serverless-lessons.md",
-      command: "(DLQ 1)",
-      output: "",
-      seen: { seconds },
-    });
-    console.log(`[serverless-lessons.md] DLQ 1 after ${seconds} s`);
-    await look(cloud, "serverless-lessons.md (poison)");
-  } finally {
-    await cloud.stop();
-  }
-}
+const poisonCloud = () =>
+  withCloud(
+    {
+      WORKER_QUEUE_VISIBILITY_SECONDS: "30",
+      WORKER_REPLICAS: "1",
+    },
+    async (cloud) => {
+      const sentAt = Date.now();
+      await shell(cloud, "serverless-lessons.md", "npm run poison");
+      for (;;) {
+        const report = (await (await fetch(`${cloud.dashboardUrl}/cloud`)).json()) as CloudReport;
+        if ((report.queues[0]?.deadLetter?.messages ?? 0) >= 1) break;
+        if (Date.now() - sentAt > 180_000) throw new Error("no DLQ message within 180 s");
+        await sleep(2_000);
+      }
+      const seconds = Math.round((Date.now() - sentAt) / 1000);
+      steps.push({
+        slide: "serverless-lessons.md",
+        command: "(DLQ 1)",
+        output: "",
+        seen: { seconds },
+      });
+      console.log(`[serverless-lessons.md] DLQ 1 after ${seconds} s`);
+      await look(cloud, "serverless-lessons.md (poison)");
+    },
+  );
 
 /** The timeout exercise: hasher slower than its 10 s timeout, watched for a minute. */
-async function timeoutCloud(): Promise<void> {
-  const cloud = await startLocalCloud({ HASHER_DELAY_MS: "11000", WORKER_REPLICAS: "1" });
-  try {
+const timeoutCloud = () =>
+  withCloud({ HASHER_DELAY_MS: "11000", WORKER_REPLICAS: "1" }, async (cloud) => {
     await sleep(65_000);
     await look(cloud, "serverless-lessons.md (timeout)");
-  } finally {
-    await cloud.stop();
-  }
-}
+  });
 
 export async function main(args: string[] = []): Promise<void> {
   const lessons = args.includes("--lessons");
