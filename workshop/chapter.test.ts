@@ -57,6 +57,7 @@ describe("reading a slide's claims", () => {
       figuresOn("environ **9,58 hashes/s** et 447 attentes", "fr").map((f) => f.value),
     ).toEqual([9.58, 447]);
     expect(figuresOn("one loop every 0.3 s, ten workers", "en")).toEqual([]);
+    expect(figuresOn("- run:\n  ```bash\n  time curl # 841 ms\n  ```\n", "en")).toEqual([]);
   });
 
   it("holds a figure only when a number of the file rounds to it", () => {

@@ -67,7 +67,7 @@ export function splitSlides(markdown: string): { content: string; notes: string 
     current = [];
   };
   for (const line of markdown.replace(/\r\n/g, "\n").split("\n")) {
-    if (line.startsWith("```")) inFence = !inFence;
+    if (line.trimStart().startsWith("```")) inFence = !inFence;
     if (!inFence && line === "---") flush();
     else current.push(line);
   }

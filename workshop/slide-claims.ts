@@ -60,7 +60,7 @@ const FIGURE_UNITS: Record<Language, string> = {
 const DECIMAL_MARK: Record<Language, string> = { en: ".", fr: "," };
 
 function withoutCode(markdown: string): string {
-  return markdown.replace(/^```[\s\S]*?^```/gm, "").replace(/`[^`\n]*`/g, "");
+  return markdown.replace(/^\s*```[\s\S]*?^\s*```/gm, "").replace(/`[^`\n]*`/g, "");
 }
 
 /** The measured figures on a slide's visible content (code left out: commands are not figures). */
