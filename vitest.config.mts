@@ -20,6 +20,7 @@ export default defineConfig({
             "scripts/**/*.test.ts",
             "localstack/**/*.test.ts",
             "scripts/**/*.test.ts",
+            "workshop/**/*.test.ts",
           ],
           environment: "node",
           env,

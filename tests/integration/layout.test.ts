@@ -57,7 +57,16 @@ function findCycle(graph: Map<string, Set<string>>): string[] | undefined {
   return undefined;
 }
 
-const FOLDERS = ["functions", "common", "offline", "localstack", "scripts", "bench", "tests"];
+const FOLDERS = [
+  "functions",
+  "common",
+  "offline",
+  "localstack",
+  "scripts",
+  "bench",
+  "workshop",
+  "tests",
+];
 
 describe("layout", () => {
   it("finds a cycle when there is one (the checker itself)", () => {

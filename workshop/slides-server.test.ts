@@ -1,0 +1,106 @@
+import { request, type Server } from "node:http";
+import { afterEach, describe, expect, it } from "vitest";
+import { type RequestGuard, startSlidesServer } from "./slides-server";
+
+let server: Server | undefined;
+
+async function serve(guard: RequestGuard = () => true): Promise<string> {
+  server = await startSlidesServer(0, guard);
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return `http://127.0.0.1:${address.port}`;
+}
+
+/** A GET with a Host header of our choosing (fetch never sends one but the URL's). */
+function getWithHost(url: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { host } }, (res) => {
+      let body = "";
+      res.on("data", (chunk) => {
+        body += chunk;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+afterEach(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  server = undefined;
+});
+
+describe("the slides server", () => {
+  it("serves each deck with the markdown in the page, remark and its CSP, on 127.0.0.1", async () => {
+    const base = await serve();
+    expect(server?.address()).toMatchObject({ address: "127.0.0.1" });
+    for (const [language, title] of [
+      ["en", "# Our sample application, serverless"],
+      ["fr", "# Notre application exemple, version serverless"],
+    ]) {
+      const res = await fetch(`${base}/${language}/`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-security-policy")).toContain("default-src 'self'");
+      const page = await res.text();
+      expect(page).toContain(`<html lang="${language}">`);
+      expect(page).toContain(title);
+      expect(page).not.toMatch(/<script[^>]*src="https?:/);
+    }
+    const remark = await fetch(`${base}/presenter/remark.min.js`);
+    expect(remark.status).toBe(200);
+    expect((await remark.text()).length).toBeGreaterThan(100_000);
+  });
+
+  it("escapes the markdown, so a slide cannot close its textarea", async () => {
+    const page = await (await fetch(`${await serve()}/en/`)).text();
+    const source = page.slice(page.indexOf('<textarea id="source">'), page.indexOf("</textarea>"));
+    expect(source).toContain("&lt;repository&gt;");
+    expect(source).not.toContain("<repository>");
+  });
+
+  it("serves the chapter's pictures and docs' screenshots, nothing else", async () => {
+    const base = await serve();
+    const svg = await fetch(`${base}/en/images/containers-to-functions.svg`);
+    expect(svg.headers.get("content-type")).toBe("image/svg+xml");
+    const png = await fetch(`${base}/fr/images/dashboard.png`);
+    expect(png.headers.get("content-type")).toBe("image/png");
+    for (const path of [
+      "/en/images/..%2Freliability.md",
+      "/en/images/../../package.json",
+      "/en/images/reliability.md",
+      "/de/",
+      "/workshop/deck.ts",
+    ]) {
+      const res = await fetch(`${base}${path}`);
+      expect(res.status, path).toBe(404);
+      expect(((await res.json()) as { error: string }).error).toContain("/en/");
+    }
+  });
+
+  it("redirects /fr to /fr/ and refuses anything but GET with a JSON message", async () => {
+    const base = await serve();
+    const redirect = await fetch(`${base}/fr`, { redirect: "manual" });
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers.get("location")).toBe("/fr/");
+    const post = await fetch(`${base}/en/`, { method: "POST", body: "x" });
+    expect(post.status).toBe(405);
+    expect(((await post.json()) as { error: string }).error).toContain("read-only");
+  });
+
+  it("asks the guard first: a refused request reaches no route", async () => {
+    const seen: string[] = [];
+    const base = await serve((req, res) => {
+      seen.push(req.url ?? "");
+      if (req.headers.host?.startsWith("127.0.0.1")) return true;
+      res.writeHead(403, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: "foreign host" }));
+      return false;
+    });
+    expect((await fetch(`${base}/en/`)).status).toBe(200);
+    const refused = await getWithHost(`${base}/en/`, "evil.example");
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body)).toEqual({ error: "foreign host" });
+    expect(seen).toEqual(["/en/", "/en/"]);
+  });
+});
