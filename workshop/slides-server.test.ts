@@ -1,11 +1,12 @@
 import { request, type Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { type RequestGuard, startSlidesServer } from "./slides-server";
+import { LOOPBACK_ONLY } from "../common/http-guard";
+import { startSlidesServer } from "./slides-server";
 
 let server: Server | undefined;
 
-async function serve(guard: RequestGuard = () => true): Promise<string> {
-  server = await startSlidesServer(0, guard);
+async function serve(): Promise<string> {
+  server = await startSlidesServer(0, LOOPBACK_ONLY);
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("no port");
   return `http://127.0.0.1:${address.port}`;
@@ -88,19 +89,16 @@ describe("the slides server", () => {
     expect(((await post.json()) as { error: string }).error).toContain("read-only");
   });
 
-  it("asks the guard first: a refused request reaches no route", async () => {
-    const seen: string[] = [];
-    const base = await serve((req, res) => {
-      seen.push(req.url ?? "");
-      if (req.headers.host?.startsWith("127.0.0.1")) return true;
-      res.writeHead(403, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: "foreign host" }));
-      return false;
-    });
-    expect((await fetch(`${base}/en/`)).status).toBe(200);
-    const refused = await getWithHost(`${base}/en/`, "evil.example");
+  it("meets the shared guard first: a rebinding Host or a foreign page gets 403, loopback names get in", async () => {
+    const base = await serve();
+    const port = new URL(base).port;
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) {
+      expect((await getWithHost(`${base}/en/`, host)).status, host).toBe(200);
+    }
+    const refused = await getWithHost(`${base}/en/`, `evil.example:${port}`);
     expect(refused.status).toBe(403);
-    expect(JSON.parse(refused.body)).toEqual({ error: "foreign host" });
-    expect(seen).toEqual(["/en/", "/en/"]);
+    expect((JSON.parse(refused.body) as { error: string }).error).toContain("LOCAL_ALLOWED_HOSTS");
+    const foreign = await fetch(`${base}/en/`, { headers: { origin: "http://evil.example" } });
+    expect(foreign.status).toBe(403);
   });
 });

@@ -7,13 +7,13 @@
  * Every request goes through `guard` first: the one seam where the project's shared Host/Origin
  * check plugs in. It answers the request itself when it refuses (and returns false).
  */
+
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { join } from "node:path";
+import { type GuardPolicy, refuseForeign } from "../common/http-guard";
 import { projectRoot } from "../common/project";
 import { deckMarkdown, isLanguage, LANGUAGES, type Language, WORKSHOP_DIR } from "./deck";
-
-export type RequestGuard = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 const TITLES: Record<Language, string> = {
   en: "DockerCoins, serverless: our sample application",
@@ -119,9 +119,10 @@ function route(
 }
 
 /** The server's request handler; `guard` runs before anything else. */
-export function slidesHandler(guard: RequestGuard) {
+export function slidesHandler(guard: GuardPolicy) {
   return (req: IncomingMessage, res: ServerResponse): void => {
-    if (!guard(req, res)) return;
+    // The local servers' wall (common/http-guard.ts), first as everywhere.
+    if (refuseForeign(req, res, guard)) return;
     if (req.method !== "GET" && req.method !== "HEAD") {
       sendError(res, 405, `${req.method} is not served here: the slides are read-only (GET)`);
       return;
@@ -143,7 +144,7 @@ export function slidesHandler(guard: RequestGuard) {
 }
 
 /** The slides server on 127.0.0.1:port (0: a free port), listening when this resolves. */
-export function startSlidesServer(port: number, guard: RequestGuard): Promise<Server> {
+export function startSlidesServer(port: number, guard: GuardPolicy): Promise<Server> {
   const server = createServer(slidesHandler(guard));
   return new Promise((resolve, reject) => {
     server.once("error", reject);

@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOOPBACK_ONLY } from "../../common/http-guard";
 import { LANGUAGES, loadSlides } from "../../workshop/deck";
 import { startSlidesServer } from "../../workshop/slides-server";
 import { ARTIFACTS, collectErrors, launchChromium } from "./support/browser";
@@ -59,8 +60,8 @@ let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  // The slides are public and read-only; the guard seam admits all here, as `npm run slides` does.
-  [server, browser] = await Promise.all([startSlidesServer(0, () => true), launchChromium()]);
+  // Behind the shared guard, as `npm run slides` runs it: Chromium reaches it on 127.0.0.1.
+  [server, browser] = await Promise.all([startSlidesServer(0, LOOPBACK_ONLY), launchChromium()]);
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("no port");
   base = `http://127.0.0.1:${address.port}`;

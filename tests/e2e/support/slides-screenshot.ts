@@ -3,8 +3,10 @@
  * workshop chapter: two slides of the English deck at 1280×720, as `npm run slides` shows them.
  * A few seconds: `node common/run-ts.cjs tests/e2e/support/slides-screenshot.ts`.
  */
+
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { LOOPBACK_ONLY } from "../../../common/http-guard";
 import { projectRoot } from "../../../common/project";
 import { loadSlides } from "../../../workshop/deck";
 import { startSlidesServer } from "../../../workshop/slides-server";
@@ -17,7 +19,10 @@ const PICTURES = [
 ];
 
 export async function main(): Promise<void> {
-  const [server, browser] = await Promise.all([startSlidesServer(0, () => true), launchChromium()]);
+  const [server, browser] = await Promise.all([
+    startSlidesServer(0, LOOPBACK_ONLY),
+    launchChromium(),
+  ]);
   try {
     const address = server.address();
     if (address === null || typeof address === "string") throw new Error("no port");
