@@ -29,7 +29,7 @@ const locked = Object.entries(lock.packages)
   .map(([path, pkg]) => ({ name: path.slice(path.lastIndexOf("node_modules/") + 13), ...pkg }));
 
 /** The oldest Node major a range admits: the lowest bound over its `||` alternatives. */
-export function oldestMajor(range: string): number {
+function oldestMajor(range: string): number {
   return Math.min(
     ...range.split("||").map((alternative) => {
       const bound = /(?:>=|\^|~|=|^)\s*v?(\d+)/.exec(alternative.trim());
