@@ -23,7 +23,7 @@ import {
   type PluginUtils,
   preloadOffline,
   quietRequestNotices,
-  runFunctionsInHost,
+  runFunctionsInSandboxes,
   type ServerlessOffline,
 } from "./serverless/offline-internals";
 import {
@@ -201,16 +201,16 @@ export class LocalCloudPlugin {
     });
   }
 
-  /** Functions run in one host thread, one module scope per instance (function-runner.ts). */
+  /** Functions run in a sandbox (a worker thread) per instance (function-runner.ts). */
   private async runFunctions(codeDir: string): Promise<void> {
     const specs = functionSpecs(this.serverless.service, this.environment.awsVariables);
     exposeToSharedPackages(sharedAwsSettings(specs));
-    this.runner = await runFunctionsInHost(this.offline, specs, codeDir, {
+    this.runner = await runFunctionsInSandboxes(this.offline, specs, codeDir, {
       idleMs: this.settings.functionIdleSeconds * 1000,
       log: this.router.channel("functions"),
     });
     const runner = this.runner;
-    this.running.push({ name: "function host", stop: () => runner.close() });
+    this.running.push({ name: "function sandboxes", stop: () => runner.close() });
     const limits = [...specs.values()]
       .filter((spec) => spec.reservedConcurrency !== undefined)
       .map((spec) => `${spec.name} ${spec.reservedConcurrency}`);
@@ -247,7 +247,7 @@ export class LocalCloudPlugin {
       port: s.dashboardPort,
       apiUrl,
       jsonCacheMs: s.jsonCacheMs,
-      hostStats: () => this.runner?.hostStats() ?? Promise.resolve(undefined),
+      hostStats: () => this.runner?.sandboxStats() ?? Promise.resolve(undefined),
       cloudReport: localCloudReporter({
         stage: service.provider.stage,
         runner,

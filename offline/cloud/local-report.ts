@@ -22,6 +22,8 @@ export interface FunctionState {
   name: string;
   /** reservedConcurrency; undefined: no limit. */
   limit: number | undefined;
+  /** Lambda's memorySize, in MB: what each instance may use. */
+  memorySize: number;
   instances: number;
   waiting: number;
   window: FunctionWindow;
