@@ -5,6 +5,7 @@
  */
 
 import type { Env } from "../functions/shared/settings";
+import { INJECT_FAULT_VARIABLE } from "./serverless/fault-injection";
 
 export interface LocalCloudEnvironment {
   /** The host's AWS_* variables, which serverless-offline passes on to every function. */
@@ -13,6 +14,8 @@ export interface LocalCloudEnvironment {
   colour: boolean;
   /** Credentials the functions' AWS SDK clients send to the local SQS (any value works). */
   awsCredentials: { accessKeyId: string; secretAccessKey: string };
+  /** LOCAL_CLOUD_INJECT_FAULT, unparsed: checked against the functions once they are known. */
+  injectFault: string | undefined;
 }
 
 export function localCloudEnvironment(
@@ -30,6 +33,7 @@ export function localCloudEnvironment(
       accessKeyId: env.AWS_ACCESS_KEY_ID ?? "local",
       secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? "local",
     },
+    injectFault: env[INJECT_FAULT_VARIABLE],
   };
 }
 

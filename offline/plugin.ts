@@ -10,6 +10,7 @@ import {
   localCloudEnvironment,
   silenceSdkNodeVersionWarning,
 } from "./environment";
+import { describeFaults, parseInjectedFaults } from "./serverless/fault-injection";
 import { bundleFunctions, type EsbuildSettings } from "./serverless/function-bundles";
 import type { FunctionRunner } from "./serverless/function-runner";
 import {
@@ -151,7 +152,9 @@ export class LocalCloudPlugin {
     this.running.push({ name: "bridge", stop: bridge.close });
     bridgeLog(`Upstash REST bridge ready on ${bridge.url} (token ${token})`);
     this.app = await DockerCoinsLocal.attach(bridge.url, token);
-    this.say(await this.app.startingPoint());
+    this.say(
+      await this.app.startingPoint(String(service.provider.environment?.WORKER_REPLICAS ?? 1)),
+    );
 
     const sqsLog = this.router.channel("sqs");
     const sqs = await startSqsEmulator({ port: s.sqsPort, log: sqsLog });
@@ -205,10 +208,14 @@ export class LocalCloudPlugin {
   private async runFunctions(codeDir: string): Promise<void> {
     const specs = functionSpecs(this.serverless.service, this.environment.awsVariables);
     exposeToSharedPackages(sharedAwsSettings(specs));
+    const keys = [...specs.values()].map((spec) => spec.key);
+    const faults = parseInjectedFaults(this.environment.injectFault, keys);
     this.runner = await runFunctionsInSandboxes(this.offline, specs, codeDir, {
       idleMs: this.settings.functionIdleSeconds * 1000,
       log: this.router.channel("functions"),
+      faults,
     });
+    if (faults.length > 0) this.say(`INJECTED FAULTS: ${describeFaults(faults)}`);
     const runner = this.runner;
     this.running.push({ name: "function sandboxes", stop: () => runner.close() });
     const limits = [...specs.values()]

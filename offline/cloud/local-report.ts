@@ -77,6 +77,7 @@ export function functionFigures(state: FunctionState, nowMs: number): FunctionFi
   const w = state.window;
   const minute = (counter: Parameters<FunctionWindow["sum"]>[0]) =>
     w.sum(counter, nowMs, REPORT_WINDOW_SECONDS);
+  const memory = w.maxMemory(nowMs, REPORT_WINDOW_SECONDS);
   return {
     key: state.key,
     name: state.name,
@@ -93,6 +94,9 @@ export function functionFigures(state: FunctionState, nowMs: number): FunctionFi
     timeouts: minute("timeouts"),
     durationP50Ms: round(w.durationPercentile(nowMs, 0.5), 1),
     durationP95Ms: round(w.durationPercentile(nowMs, 0.95), 1),
+    maxMemoryUsedMb: round(memory === null ? null : memory / 2 ** 20, 1),
+    memorySizeMb: state.memorySize,
+    outOfMemory: minute("outOfMemory"),
   };
 }
 

@@ -150,10 +150,10 @@ describe("the local function runner", () => {
     expect(figures("broken")).toMatchObject({ coldStarts: 2, errors: 2, instances: 0 });
   });
 
-  it("counts as cold starts exactly the sandboxes it started", async () => {
+  it("counts as cold starts exactly the module scopes the sandboxes created", async () => {
     const stats = await runner.sandboxStats();
     for (const state of runner.functionStates()) {
-      expect(state.window.coldStartsTotal).toBe(stats.sandboxesStarted[state.name] ?? 0);
+      expect(state.window.coldStartsTotal).toBe(stats.modulesLoaded[state.name] ?? 0);
     }
     expect(stats.instances).toBe(
       runner.functionStates().reduce((sum, state) => sum + state.instances, 0),

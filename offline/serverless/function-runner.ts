@@ -1,11 +1,13 @@
 /**
- * How the local cloud runs the functions: each instance in a sandbox of its own (sandbox.ts, a
- * worker thread with its own V8 isolate, its heap capped at the function's memorySize), as
- * Lambda runs each execution environment in a sandbox of its own. A learner's bug therefore
- * costs what it costs on Lambda: `process.exit`, an uncaught exception or unhandled rejection,
- * memory past memorySize, or a loop that never yields fail that instance's invocation with
- * Lambda's error (lambda-errors.ts) and end that instance only; its function's next call
- * starts a fresh one (a cold start), and every other instance goes on.
+ * How the local cloud runs the functions: each function in a sandbox of its own (sandbox.ts:
+ * a worker thread, its own V8 isolate), each instance a module scope in it. A learner's bug
+ * costs what it costs on Lambda, or close: `process.exit`, an uncaught exception or an
+ * unhandled rejection fail that instance's invocation with Lambda's error (lambda-errors.ts)
+ * and end that instance only; memory past memorySize and a loop that never yields end the
+ * function's sandbox, so every instance of that function (one, for rng at its limit of 1) and
+ * nothing else. The function's next call starts fresh (a cold start); the other functions
+ * never notice. Why a sandbox per function and not per instance (Lambda's unit): an isolate
+ * per instance cost 60 % more CPU per hash and 470 MiB at 4 replicas (docs/reliability.md).
  *
  * What stays as on Lambda:
  * - an instance runs one invocation at a time; a call that gets its concurrency slot takes an
@@ -16,7 +18,7 @@
  *   concurrency.ts), and 0 throttles;
  * - the function's `timeout` is enforced: a timed-out invocation fails with serverless-
  *   offline's own "[504] - Lambda timeout.", frees its concurrency slot at once, and its
- *   sandbox is stopped (blocked or not), so the next call starts a fresh one.
+ *   instance is discarded (a sandbox it blocked is stopped), so the next call starts fresh.
  *
  * Every call is measured for the cloud report (offline/cloud/): cold starts, waits, throttles,
  * outcomes, durations, concurrency and memory, a few typed-array cells per call
@@ -26,6 +28,7 @@ import { randomUUID } from "node:crypto";
 import { FunctionWindow, type Outcome } from "../cloud/function-window";
 import type { FunctionState } from "../cloud/local-report";
 import { Semaphore, ThrottledError } from "./concurrency";
+import type { InjectedFault } from "./fault-injection";
 import { InstancePool } from "./instance-pool";
 import { FunctionError, LambdaTimeoutError, OUT_OF_MEMORY } from "./lambda-errors";
 import { Sandbox } from "./sandbox";
@@ -45,13 +48,18 @@ export interface RunnerOptions {
   /** serverless-offline's `terminateIdleLambdaTime`, in ms: idle instances are dropped after it. */
   idleMs: number;
   log: (line: string) => void;
+  /** Bugs to inject into functions' instances (fault-injection.ts); none by default. */
+  faults?: InjectedFault[];
 }
 
 /** Every sandbox's isolate figures added up, with the sandboxes started per function. */
-export interface SandboxTotals extends Omit<SandboxStats, "maxMemoryUsed"> {
-  instances: number;
-  /** Sandboxes started per function name: the runner's cold starts, counted where they begin. */
-  sandboxesStarted: Record<string, number>;
+export interface SandboxTotals extends Omit<SandboxStats, "modulesLoaded"> {
+  sandboxes: number;
+  /**
+   * Module scopes each function's sandboxes created, by function name: the cold starts the
+   * sandboxes saw, independent of the runner's count (tests compare the two).
+   */
+  modulesLoaded: Record<string, number>;
 }
 
 /** How often idle instances are looked for: they go within this much after the idle time. */
@@ -81,16 +89,15 @@ export function startFunctionRunner(
   codeDir: string,
   options: RunnerOptions,
 ): FunctionRunner {
+  /** Each function's sandbox, by name, while it has instances. */
   const sandboxes = new Map<string, Sandbox>();
-  const instances = new InstancePool(options.idleMs, (key) => {
-    void sandboxes.get(key)?.stop();
-    sandboxes.delete(key);
-  });
-  const reaper = setInterval(() => instances.reap(performance.now()), REAP_INTERVAL_MS);
-  reaper.unref();
+  /** Module scopes of sandboxes that have ended, by function name (SandboxTotals). */
+  const loadedBefore: Record<string, number> = {};
+  const instances = new InstancePool(options.idleMs, (name, key) =>
+    sandboxes.get(name)?.discard(key),
+  );
   const windows = new Map<string, FunctionWindow>();
   const semaphores = new Map<string, Semaphore>();
-  const started: Record<string, number> = {};
   for (const spec of functions.values()) {
     windows.set(spec.name, new FunctionWindow());
     if (spec.reservedConcurrency !== undefined && spec.reservedConcurrency > 0) {
@@ -98,33 +105,50 @@ export function startFunctionRunner(
     }
   }
   const windowOf = (spec: FunctionSpec) => windows.get(spec.name) as FunctionWindow;
-
-  /** A sandbox that ended on its own: forgotten, said in the strip, a memory kill counted. */
-  const ended = (
-    spec: FunctionSpec,
-    key: string,
-    sandbox: Sandbox,
-    cause: FunctionError | undefined,
-  ) => {
-    windowOf(spec).memory(Date.now(), sandbox.maxMemoryUsed);
-    if (sandboxes.get(key) !== sandbox) return; // stopped on purpose
-    sandboxes.delete(key);
-    instances.drop(spec.name, key);
-    if (!cause) return;
-    if (cause.errorType === OUT_OF_MEMORY) windowOf(spec).count("outOfMemory", Date.now());
+  const say = (spec: FunctionSpec, what: string, cause: FunctionError) =>
     options.log(
-      `${spec.key}: an instance ended (${cause.errorType}: ${cause.message}); its next call starts a fresh one, nothing else is touched`,
+      `${spec.key}: ${what} (${cause.errorType}: ${cause.message}); its next call starts fresh, no other function is touched`,
     );
-  };
 
-  const sandboxFor = (spec: FunctionSpec, key: string): Sandbox => {
-    let sandbox = sandboxes.get(key);
-    if (!sandbox) {
-      started[spec.name] = (started[spec.name] ?? 0) + 1;
-      const created = new Sandbox(spec, codeDir, (s, cause) => ended(spec, key, s, cause));
-      sandboxes.set(key, created);
-      sandbox = created;
+  /** A function with no instance left needs no sandbox: scale to zero frees its isolate. */
+  const reap = () => {
+    instances.reap(performance.now());
+    for (const [name, sandbox] of sandboxes) {
+      if (instances.count(name) === 0 && sandbox.busy === 0) {
+        sandboxes.delete(name);
+        void sandbox.stop();
+      }
     }
+  };
+  const reaper = setInterval(reap, REAP_INTERVAL_MS);
+  reaper.unref();
+
+  const sandboxOf = (spec: FunctionSpec): Sandbox => {
+    const running = sandboxes.get(spec.name);
+    if (running?.alive) return running;
+    const fault = options.faults?.find((f) => f.key === spec.key);
+    const sandbox: Sandbox = new Sandbox(
+      spec,
+      codeDir,
+      {
+        instanceEnded: (key, cause) => {
+          instances.drop(spec.name, key);
+          say(spec, "an instance ended", cause);
+        },
+        ended: (cause) => {
+          loadedBefore[spec.name] = (loadedBefore[spec.name] ?? 0) + sandbox.modulesLoaded;
+          if (sandboxes.get(spec.name) !== sandbox) return; // stopped on purpose
+          sandboxes.delete(spec.name);
+          instances.dropAll(spec.name);
+          if (!cause) return;
+          if (cause.errorType === OUT_OF_MEMORY) windowOf(spec).count("outOfMemory", Date.now());
+          say(spec, "its sandbox ended, and every instance of it", cause);
+        },
+        memory: (perInstance) => windowOf(spec).memory(Date.now(), perInstance),
+      },
+      fault,
+    );
+    sandboxes.set(spec.name, sandbox);
     return sandbox;
   };
 
@@ -144,32 +168,28 @@ export function startFunctionRunner(
     const semaphore = semaphores.get(spec.name);
     if (semaphore?.full) window.count("waits", Date.now());
     const release = await semaphore?.acquire();
+    const sandbox = sandboxOf(spec);
     const instance = instances.take(spec.name);
     if (instance.cold) window.count("coldStarts", Date.now());
-    const sandbox = sandboxFor(spec, instance.key);
     window.begin(Date.now());
     const startedAt = performance.now();
     let outcome: Outcome = "error";
     let keep = false;
     try {
-      const { result } = await sandbox.invoke(randomUUID(), event, clientContext);
+      const { result } = await sandbox.invoke(instance.key, randomUUID(), event, clientContext);
       outcome = "ok";
       keep = true;
       return result;
     } catch (err) {
       if (err instanceof LambdaTimeoutError) outcome = "timeout";
+      // A handler's own error leaves its instance warm; a timeout, init error or crash does not.
       keep = err instanceof FunctionError && !err.endsInstance;
       throw err;
     } finally {
       const endedAt = performance.now();
       window.end(Date.now(), endedAt - startedAt, outcome);
-      window.memory(Date.now(), sandbox.maxMemoryUsed);
       if (keep && sandbox.alive) instances.giveBack(spec.name, instance.key, endedAt);
-      else {
-        instances.drop(spec.name, instance.key);
-        if (sandboxes.get(instance.key) === sandbox) sandboxes.delete(instance.key);
-        void sandbox.stop();
-      }
+      else instances.drop(spec.name, instance.key);
       release?.();
     }
   };
@@ -189,24 +209,29 @@ export function startFunctionRunner(
   };
 
   const sandboxStats = async (): Promise<SandboxTotals> => {
-    const all = await Promise.all([...sandboxes.values()].map((s) => s.stats(STATS_TIMEOUT_MS)));
+    const named = [...sandboxes.entries()];
+    const all = await Promise.all(named.map(([, s]) => s.stats(STATS_TIMEOUT_MS)));
     const totals: SandboxTotals = {
       heapUsed: 0,
       heapTotal: 0,
       external: 0,
-      instances: sandboxes.size,
-      sandboxesStarted: { ...started },
+      instances: 0,
+      sandboxes: sandboxes.size,
+      modulesLoaded: { ...loadedBefore },
       resources: {},
     };
-    for (const stats of all) {
-      if (!stats) continue;
+    all.forEach((stats, index) => {
+      const name = named[index]?.[0];
+      if (!stats || name === undefined) return;
       totals.heapUsed += stats.heapUsed;
       totals.heapTotal += stats.heapTotal;
       totals.external += stats.external;
-      for (const [name, count] of Object.entries(stats.resources)) {
-        totals.resources[name] = (totals.resources[name] ?? 0) + count;
+      totals.instances += stats.instances;
+      totals.modulesLoaded[name] = (totals.modulesLoaded[name] ?? 0) + stats.modulesLoaded;
+      for (const [kind, count] of Object.entries(stats.resources)) {
+        totals.resources[kind] = (totals.resources[kind] ?? 0) + count;
       }
-    }
+    });
     return totals;
   };
 
@@ -223,7 +248,10 @@ export function startFunctionRunner(
         waiting: semaphores.get(spec.name)?.queued ?? 0,
         window: windowOf(spec),
       })),
-    reload: () => instances.clear(),
+    reload: () => {
+      for (const sandbox of sandboxes.values()) sandbox.reload();
+      instances.clear();
+    },
     sandboxStats,
     close: async () => {
       clearInterval(reaper);

@@ -3,14 +3,14 @@
  * concurrency slot takes an idle instance of its function (warm) or starts a new one (a cold
  * start); when it ends, the instance waits for the next call; an instance idle longer than the
  * idle time is dropped (scale to zero), so the next call is cold again. An instance is a key:
- * the runner (function-runner.ts) keeps one sandbox per key.
+ * its function's sandbox (sandbox-thread.ts) keeps one module scope per key.
  *
  * Instances belong to calls that hold a slot, not to the callers that wait for one, so a
  * function limited to one concurrent execution never has more than one instance.
  */
 export interface Taken {
   key: string;
-  /** A new instance: its sandbox starts with this call (a cold start). */
+  /** A new instance: its module is loaded by this call (a cold start). */
   cold: boolean;
 }
 
@@ -30,8 +30,8 @@ export class InstancePool {
   constructor(
     /** How long an instance may stay idle before it is dropped. */
     private readonly idleMs: number,
-    /** Tells the runner to stop an instance's sandbox. */
-    private readonly discard: (key: string) => void,
+    /** Tells the function's sandbox to free an instance's module scope. */
+    private readonly discard: (fn: string, key: string) => void,
   ) {}
 
   take(fn: string): Taken {
@@ -48,7 +48,13 @@ export class InstancePool {
     this.busyOf(fn).delete(key);
     // From before a reload: it runs old code, so it goes.
     if (generation === this.generation) this.idleOf(fn).push({ key, generation, since: now });
-    else this.discard(key);
+    else this.discard(fn, key);
+  }
+
+  /** Every instance of `fn` is gone at once (its sandbox stopped): calls start cold again. */
+  dropAll(fn: string): void {
+    this.idle.delete(fn);
+    this.busy.delete(fn);
   }
 
   /** The instance is gone (timed out, crashed, failed its init), busy or idle. */
@@ -62,10 +68,10 @@ export class InstancePool {
   /** Drops the instances idle for longer than the idle time; returns how many. */
   reap(now: number): number {
     let reaped = 0;
-    for (const list of this.idle.values()) {
+    for (const [fn, list] of this.idle) {
       const keep = list.filter((instance) => now - instance.since < this.idleMs);
       for (const instance of list) {
-        if (!keep.includes(instance)) this.discard(instance.key);
+        if (!keep.includes(instance)) this.discard(fn, instance.key);
       }
       reaped += list.length - keep.length;
       list.splice(0, list.length, ...keep);
@@ -76,8 +82,8 @@ export class InstancePool {
   /** New code: idle instances go now, busy ones when their call ends; calls start cold again. */
   clear(): void {
     this.generation += 1;
-    for (const list of this.idle.values()) {
-      for (const instance of list) this.discard(instance.key);
+    for (const [fn, list] of this.idle) {
+      for (const instance of list) this.discard(fn, instance.key);
     }
     this.idle.clear();
   }

@@ -1,8 +1,9 @@
 /**
- * A learner's bug in one instance costs that instance only, as on Lambda: the runner with real
- * sandboxes (worker threads) and a bundle that can be told to misbehave. Each bug fails the
+ * A learner's bug costs its own function only, as on Lambda: the runner with real sandboxes
+ * (a worker thread per function) and a bundle that can be told to misbehave. Each bug fails the
  * invocation with Lambda's error type, the function's next call starts a fresh instance, and an
- * instance of another function, warm before, is still warm after.
+ * instance of another function, warm before, is still warm after. A crash costs its instance
+ * only: a second instance of the same function, warm before, is still warm after.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +21,7 @@ writeFileSync(
 const id = Math.random().toString(36).slice(2);
 const kept = [];
 exports.handler = async (event) => {
+  if (event?.wait) await new Promise((r) => setTimeout(r, event.wait));
   switch (event?.bug) {
     case "exit": process.exit(3);
     case "async-throw": setTimeout(() => { throw new TypeError("async bug"); }, 1); await new Promise((r) => setTimeout(r, 200)); break;
@@ -79,7 +81,7 @@ describe.each([
   ["Buffers past memorySize", "buffers", "Runtime.OutOfMemory", /signal: killed/],
   ["a heap past memorySize", "heap", "Runtime.OutOfMemory", /signal: killed/],
 ])("%s in one instance", (_what, bug, errorType, message) => {
-  it(`fails that invocation with ${errorType} and ends that instance only`, async () => {
+  it(`fails that invocation with ${errorType}; other functions go on`, async () => {
     const bystander = await call("bystander");
     const before = await call("buggy");
     const coldBefore = stateOf("bystander").window.coldStartsTotal;
@@ -106,7 +108,27 @@ describe("memory", () => {
     const bystander = stateOf("bystander").window.maxMemory(now, 60) ?? 0;
     expect(bystander).toBeGreaterThan(2 ** 20);
     expect(bystander).toBeLessThan(64 * 2 ** 20);
-    expect(lines.join("\n")).toMatch(/buggy: an instance ended \(Runtime.OutOfMemory/);
+    expect(lines.join("\n")).toMatch(
+      /buggy: its sandbox ended, and every instance of it \(Runtime.OutOfMemory/,
+    );
+  });
+});
+
+describe.each([
+  ["process.exit", "exit"],
+  ["an uncaught exception", "async-throw"],
+  ["an unhandled rejection", "rejection"],
+])("%s in one of two instances of a function", (_what, bug) => {
+  it("ends that instance only: the other, busy meanwhile, answers and stays warm", async () => {
+    const [first, second] = await Promise.all([
+      call("buggy", { wait: 50 }),
+      call("buggy", { wait: 50 }),
+    ]);
+    const busy = call("buggy", { wait: 400 }); // takes one of the two
+    await expect(call("buggy", { bug })).rejects.toThrow(); // the other
+    const survivor = await busy;
+    expect([first?.id, second?.id]).toContain(survivor.id);
+    expect((await call("buggy")).id).toBe(survivor.id); // still warm
   });
 });
 

@@ -1,20 +1,25 @@
 /**
- * One instance's sandbox: the entry of the worker thread in which one instance of one function
- * lives (sandbox.ts starts it), as a Lambda execution environment is a sandbox of its own. The
- * function's module is loaded once (its cold start), then the main thread sends invocations,
- * one at a time, and gets results back over the thread's port.
+ * A function's sandbox: the entry of the worker thread in which every instance of one function
+ * lives (sandbox.ts starts it), each instance in a module scope of its own (handler-module.ts).
+ * The main thread sends invocations, each naming its instance, and gets results back.
  *
- * What ends the sandbox, as each ends a Lambda execution environment: `process.exit` (it ends
- * this thread only), an uncaught exception or unhandled rejection (reported, then the thread
- * exits), memory past memorySize (the V8 heap has memorySize as its hard limit, and a watch
- * samples heap + external memory such as Buffers, which the heap limit does not see).
+ * A learner's bug costs what it costs on Lambda where this thread can tell whose it is: code
+ * runs inside its instance's async context (AsyncLocalStorage), so `process.exit`, an uncaught
+ * exception and an unhandled rejection raised by an instance's code end that instance only
+ * (its invocation fails, its module scope is dropped; timers it left behind are abandoned, as
+ * after a timeout). What only the whole thread can answer for ends the whole sandbox, so every
+ * instance of this function and no other: memory past memorySize × live instances (heap +
+ * external memory such as Buffers, sampled; the V8 heap also has a hard limit), a crash with no
+ * instance to name, and (found out by sandbox.ts) a loop that never yields.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { getHeapStatistics } from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 import { callHandler, type Handler, lambdaContext } from "../../common/lambda/call-handler";
 import { activeResources } from "../../common/process-stats";
+import { runFault } from "./fault-injection";
 import { instantiateHandler } from "./handler-module";
-import { outOfMemoryError, UNHANDLED_REJECTION } from "./lambda-errors";
+import { exitError, outOfMemoryError, UNHANDLED_REJECTION } from "./lambda-errors";
 import type {
   FromSandbox,
   SandboxData,
@@ -25,81 +30,131 @@ import type {
 
 const port = parentPort;
 if (!port) throw new Error("sandbox-thread.ts runs only as a worker thread");
-const { fn, codeDir, memoryWatchMs } = workerData as SandboxData;
+const { fn, codeDir, memoryWatchMs, fault } = workerData as SandboxData;
 const send = (message: FromSandbox) => port.postMessage(message);
 
 const dot = fn.handler.lastIndexOf(".");
 const file = `${codeDir}/${fn.handler.slice(0, dot)}.js`;
+const exported = fn.handler.slice(dot + 1);
 const arn = `arn:aws:lambda:${fn.region}:000000000000:function:${fn.name}`;
-const memoryLimit = fn.memorySize * 2 ** 20;
-/** The invocation running now: a crash is reported as its failure. */
-let running: string | undefined;
 
-/** Heap in use plus memory outside it (Buffers): what memorySize caps. */
-function memoryUsed(): number {
-  const heap = getHeapStatistics();
-  return heap.used_heap_size + heap.external_memory;
+interface Instance {
+  loading: Promise<Handler>;
+  /** The invocation running in it now (one at a time), by its request id. */
+  running: { id: number; requestId: string } | undefined;
 }
-let maxMemoryUsed = memoryUsed();
-
-function sample(): number {
-  const used = memoryUsed();
-  if (used > maxMemoryUsed) maxMemoryUsed = used;
-  return used;
-}
-
-/** The sandbox's peak so far, sampled now too (Lambda's Max Memory Used). */
-function peak(): number {
-  sample();
-  return maxMemoryUsed;
-}
+/** Instance key (chosen by the main thread) → its module scope. */
+const instances = new Map<string, Instance>();
+let modulesLoaded = 0;
+/** Whose code runs now: the instance key, through every await and timer it starts. */
+const owner = new AsyncLocalStorage<string>();
 
 function errorOf(err: unknown): SerializedError {
   if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack };
   return { name: "Error", message: String(err) };
 }
 
-/** The sandbox goes down: it says why, then its thread ends (as Lambda's runtime exits). */
-function crash(error: SerializedError): never {
-  send({ op: "crash", error, maxMemoryUsed });
+/** Heap in use plus memory outside it (Buffers), over the live instances. */
+function perInstance(): number {
+  const heap = getHeapStatistics();
+  return Math.round((heap.used_heap_size + heap.external_memory) / Math.max(1, instances.size));
+}
+
+/** The whole sandbox goes down: it says why, then its thread ends. */
+function crashSandbox(error: SerializedError): never {
+  send({ op: "crash", error, perInstance: perInstance(), modulesLoaded });
   process.exit(1);
 }
 
-process.on("uncaughtException", (err) => crash(errorOf(err)));
+/** Thrown into the code that called process.exit, so that none of it runs on. */
+class InstanceExited extends Error {}
+
+/** An instance's code went down: that instance goes, the sandbox and its other instances stay. */
+function crash(error: SerializedError): void {
+  const key = owner.getStore();
+  if (key === undefined) crashSandbox(error);
+  // An instance already dropped (its leftover timers): nothing more to end.
+  if (!instances.delete(key)) return;
+  send({ op: "instance-crash", instance: key, error });
+}
+
+const realExit = process.exit.bind(process);
+process.exit = ((code?: number | string | null) => {
+  const key = owner.getStore();
+  if (key === undefined) realExit(code ?? undefined);
+  const running = key === undefined ? undefined : instances.get(key)?.running;
+  crash(errorOf(exitError(running?.requestId ?? "(between invocations)", Number(code ?? 0))));
+  throw new InstanceExited("process.exit");
+}) as typeof process.exit;
+process.on("uncaughtException", (err) => {
+  if (!(err instanceof InstanceExited)) crash(errorOf(err));
+});
 process.on("unhandledRejection", (reason) => {
+  if (reason instanceof InstanceExited) return;
   const { name, message, stack } = errorOf(reason);
   crash({ name: UNHANDLED_REJECTION, message: `${name}: ${message}`, ...(stack && { stack }) });
 });
-setInterval(() => {
-  const used = sample();
-  if (used > memoryLimit) {
-    const { name, message } = outOfMemoryError(
-      running ?? "(between invocations)",
-      used,
-      fn.memorySize,
-    );
-    crash({ name, message });
-  }
-}, memoryWatchMs);
 
-// The module loads at once, while the first invocation is on its way (both are the cold start).
-const loading: Promise<Handler> = instantiateHandler(file, fn.handler.slice(dot + 1), fn.env);
-loading.catch(() => undefined); // reported to the invocation that awaits it
+/**
+ * The memory watch: every `memoryWatchMs` while an invocation runs, ten times less often while
+ * none does (code a finished invocation left behind may still allocate), so an idle sandbox
+ * costs next to nothing.
+ */
+let watch: NodeJS.Timeout | undefined;
+let watchingBusy = false;
+const busy = () => [...instances.values()].some((i) => i.running !== undefined);
+function scheduleWatch(fast: boolean): void {
+  clearTimeout(watch);
+  watchingBusy = fast;
+  watch = setTimeout(checkMemory, fast ? memoryWatchMs : memoryWatchMs * 10);
+}
+function checkMemory(): void {
+  const heap = getHeapStatistics();
+  const used = heap.used_heap_size + heap.external_memory;
+  const allowed = fn.memorySize * 2 ** 20 * Math.max(1, instances.size);
+  if (used > allowed) {
+    const requests = [...instances.values()].flatMap((i) => i.running?.requestId ?? []);
+    const { name, message } = outOfMemoryError(
+      requests.join(", ") || "(between invocations)",
+      used,
+      fn.memorySize * Math.max(1, instances.size),
+    );
+    crashSandbox({ name, message });
+  }
+  scheduleWatch(busy());
+}
+scheduleWatch(false);
+
+/** A new instance: its module loaded and run; an init error drops it (the next call starts afresh). */
+function load(key: string): Instance {
+  modulesLoaded += 1;
+  const loading = owner.run(key, () => instantiateHandler(file, exported, fn.env));
+  const instance: Instance = { loading, running: undefined };
+  loading.catch(() => {
+    if (instances.get(key) === instance) instances.delete(key);
+  });
+  return instance;
+}
 
 async function invoke(message: Extract<ToSandbox, { op: "invoke" }>): Promise<void> {
-  running = message.requestId;
+  let instance = instances.get(message.instance);
+  if (!instance) {
+    instance = load(message.instance);
+    instances.set(message.instance, instance);
+  }
+  instance.running = { id: message.id, requestId: message.requestId };
+  if (!watchingBusy) scheduleWatch(true);
+  const answer = (
+    outcome:
+      | { ok: true; result: unknown }
+      | { ok: false; initFailed: boolean; error: SerializedError },
+  ) =>
+    send({ op: "result", id: message.id, ...outcome, perInstance: perInstance(), modulesLoaded });
   let handler: Handler;
   try {
-    handler = await loading;
+    handler = await instance.loading;
   } catch (err) {
-    send({
-      op: "result",
-      id: message.id,
-      ok: false,
-      initFailed: true,
-      error: errorOf(err),
-      maxMemoryUsed: peak(),
-    });
+    answer({ ok: false, initFailed: true, error: errorOf(err) });
     return;
   }
   const context = lambdaContext({
@@ -114,19 +169,15 @@ async function invoke(message: Extract<ToSandbox, { op: "invoke" }>): Promise<vo
     deadline: Date.now() + fn.timeoutMs,
   });
   try {
-    const result = await callHandler(handler, message.event, context);
-    send({ op: "result", id: message.id, ok: true, result, maxMemoryUsed: peak() });
-  } catch (err) {
-    send({
-      op: "result",
-      id: message.id,
-      ok: false,
-      initFailed: false,
-      error: errorOf(err),
-      maxMemoryUsed: peak(),
+    const result = await owner.run(message.instance, () => {
+      if (fault) runFault(fault);
+      return callHandler(handler, message.event, context);
     });
+    answer({ ok: true, result });
+  } catch (err) {
+    answer({ ok: false, initFailed: false, error: errorOf(err) });
   } finally {
-    running = undefined;
+    if (instance.running?.id === message.id) instance.running = undefined;
   }
 }
 
@@ -136,12 +187,25 @@ function stats(): SandboxStats {
     heapUsed: heap.used_heap_size,
     heapTotal: heap.total_heap_size,
     external: heap.external_memory,
-    maxMemoryUsed,
+    instances: instances.size,
+    modulesLoaded,
     resources: activeResources(),
   };
 }
 
 port.on("message", (message: ToSandbox) => {
-  if (message.op === "invoke") void invoke(message);
-  else send({ op: "pong", id: message.id, stats: stats() });
+  switch (message.op) {
+    case "invoke":
+      void invoke(message);
+      break;
+    case "discard":
+      instances.delete(message.instance);
+      break;
+    case "reload":
+      instances.clear();
+      break;
+    case "ping":
+      send({ op: "pong", id: message.id, stats: stats() });
+      break;
+  }
 });

@@ -122,8 +122,8 @@ describe("stage dev, rng concurrency 10, short idle time", () => {
     expect(fn(r, "rng").waits).toBe(0);
   });
 
-  it("shows as cold starts exactly the module scopes the function host created", async () => {
-    await until("the report's cold starts to match the host's count", 20_000, async () => {
+  it("shows as cold starts exactly the module scopes the functions' sandboxes created", async () => {
+    await until("the report's cold starts to match the sandboxes' count", 20_000, async () => {
       const r = await report(cloud);
       const stats = (await (await fetch(`${cloud.dashboardUrl}/local-cloud/stats`)).json()) as {
         functionHost: { modulesLoaded: Record<string, number> };

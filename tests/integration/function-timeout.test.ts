@@ -9,6 +9,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../common/project";
+import { SANDBOX_PING_TIMEOUT_MS } from "../../offline/serverless/sandbox";
 import { type LocalCloud, startLocalCloud } from "../support/launcher";
 
 let cloud: LocalCloud;
@@ -76,19 +77,25 @@ describe.each(["gated", "free"])("a %s function whose handler never answers", (f
 });
 
 describe("a handler that never yields (a synchronous endless loop)", () => {
-  it("times out and costs its own instance only: the other function answers throughout", async () => {
+  it("times out and costs its own function only: the other function answers throughout", async () => {
     const before = await call("free/ok");
     const spinning = call("gated/spin");
-    // While the loop blocks its sandbox, the other function answers from its warm instance.
+    // While the loop blocks its function's sandbox, the other function answers, warm.
     const during = await call("free/ok");
     expect(during.status).toBe(200);
     expect(during.body.instance).toBe(before.body.instance);
     expect((await spinning).status).toBe(504);
+    // The blocked sandbox is found out within a second of the timeout and stopped; calls sent
+    // to it meanwhile fail, as calls to a crashed sandbox do.
+    await new Promise((resolve) => setTimeout(resolve, SANDBOX_PING_TIMEOUT_MS + 500));
     const gated = await call("gated/ok");
     expect(gated.status).toBe(200);
     expect(gated.body.calls).toBe(1); // the blocked instance was stopped: a fresh one
     const after = await call("free/ok");
     expect(after.body.instance).toBe(before.body.instance);
     expect(after.body.calls).toBe((before.body.calls ?? 0) + 2);
+    expect(cloud.output.join("\n")).toMatch(
+      /gated: its sandbox ended, and every instance of it \(Runtime.ExitError: .* blocked its sandbox/,
+    );
   });
 });

@@ -60,13 +60,21 @@ describe("the cloud report of LocalStack host mode, from the host executor's fig
     expect(byKey.hasher).toMatchObject({ instances: 2, concurrencyLimit: null, throttles: 0 });
   });
 
-  it("says what it cannot know instead of a 0: waits, and the queue's age", () => {
+  it("says what it cannot know instead of a 0: waits, memory, and the queue's age", () => {
     const { reported, queues: [queue] = [] } = report();
     expect(
       Object.entries(reported)
         .filter(([, known]) => !known)
         .map(([f]) => f),
-    ).toEqual(["waiting", "waits", "oldestAgeSeconds"]);
+    ).toEqual([
+      "waiting",
+      "waits",
+      // The executor does not measure its node processes' memory (yet).
+      "maxMemoryUsedMb",
+      "memorySizeMb",
+      "outOfMemory",
+      "oldestAgeSeconds",
+    ]);
     expect(queue).toEqual({
       name: QUEUE.name,
       visible: 0,

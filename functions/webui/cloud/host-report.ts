@@ -127,6 +127,9 @@ export function hostExecutorReport(
   reported.waiting = false;
   reported.waits = false;
   reported.throttles = stats.throttlesCounted;
+  reported.maxMemoryUsedMb = false;
+  reported.memorySizeMb = false;
+  reported.outOfMemory = false;
   // A function the executor has not started has no instance and has run nothing: measured 0.
   const idle: ExecutorFunctionStats = {
     instances: 0,
@@ -161,6 +164,9 @@ export function hostExecutorReport(
       timeouts: measured.timeouts,
       durationP50Ms: measured.durationP50Ms,
       durationP95Ms: measured.durationP95Ms,
+      maxMemoryUsedMb: null,
+      memorySizeMb: null,
+      outOfMemory: null,
     };
   });
   return {
