@@ -17,8 +17,8 @@ import { buildSite } from "../common/site-build";
 import { keys } from "../functions/shared/keys";
 import { createRedis } from "../functions/shared/redis";
 import { activeReplicaCount, clearHalt, haltReplicas } from "../functions/shared/replicas/replicas";
+import type { InvokeOutcome } from "./contracts";
 import { startDashboardServer } from "./dashboard/server";
-import type { InvokeOutcome } from "./serverless/function-runner";
 
 /** How long Ctrl-C waits for replicas to flush their last counts and release their leases. */
 const DRAIN_TIMEOUT_MS = 2_000;

@@ -257,7 +257,7 @@ export class LocalCloudPlugin {
       hostStats: () => this.runner?.sandboxStats() ?? Promise.resolve(undefined),
       cloudReport: localCloudReporter({
         stage: service.provider.stage,
-        runner,
+        functionStates: () => runner.functionStates(),
         queues: [...this.queues.values()],
         depths: (name) => sqs.depths(name),
       }),

@@ -27,6 +27,7 @@
 import { randomUUID } from "node:crypto";
 import { FunctionWindow, type Outcome } from "../cloud/function-window";
 import type { FunctionState } from "../cloud/local-report";
+import type { InvokeOutcome } from "../contracts";
 import { Semaphore, ThrottledError } from "./concurrency";
 import type { InjectedFault } from "./fault-injection";
 import { InstancePool } from "./instance-pool";
@@ -40,9 +41,6 @@ export interface FunctionSpec extends SandboxedFunction {
   key: string;
   reservedConcurrency: number | undefined;
 }
-
-/** What invoking a function produced: its return value, or why it failed. */
-export type InvokeOutcome = { ok: true; response: unknown } | { ok: false; error: string };
 
 export interface RunnerOptions {
   /** serverless-offline's `terminateIdleLambdaTime`, in ms: idle instances are dropped after it. */

@@ -105,7 +105,10 @@ describe("mining with a learner's bug in one function", () => {
       (reference?.rssMaxMiB ?? 0) + RNG_MEMORY_MIB + MEMORY_SLACK_MIB,
     );
     const kills = cloud.output.filter((line) =>
-      line.includes("rng: an instance ended (Runtime.OutOfMemory"),
+      line.includes("rng: its sandbox ended, and every instance of it (Runtime.OutOfMemory"),
+    );
+    console.log(
+      `rng's sandbox stopped for memory ${kills.length} times in ${WINDOW_MS / 1000 + SETTLE_MS / 1000} s`,
     );
     expect(kills.length).toBeGreaterThan(0);
   });
