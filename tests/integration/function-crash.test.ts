@@ -6,38 +6,14 @@
  * the log strip, the function's next call is cold, and the other function's warm instance and
  * cold-start count do not move.
  */
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectRoot } from "../../common/project";
+import { describe, expect, it } from "vitest";
 import type { CloudReport, FunctionFigures } from "../../functions/shared/cloud-report";
-import { type LocalCloud, startLocalCloud } from "../support/launcher";
+import { useFixtureService } from "../support/fixture-service";
 
-let cloud: LocalCloud;
-
-beforeAll(async () => {
-  cloud = await startLocalCloud(
-    {},
-    { serviceDir: join(projectRoot, "tests", "fixtures", "timeout-service") },
-  );
-});
-
-afterAll(async () => {
-  await cloud?.stop();
-});
-
-interface Answer {
-  status: number;
-  body: { instance?: string; calls?: number; memoryUsed?: number };
-}
-
-async function call(path: string): Promise<Answer> {
-  const res = await fetch(`${cloud.apiUrl}/${path}`, { signal: AbortSignal.timeout(10_000) });
-  const text = await res.text();
-  return { status: res.status, body: res.ok ? (JSON.parse(text) as Answer["body"]) : {} };
-}
+const { cloud, call } = useFixtureService();
 
 async function figures(key: string): Promise<FunctionFigures> {
-  const res = await fetch(`${cloud.dashboardUrl}/cloud`);
+  const res = await fetch(`${cloud().dashboardUrl}/cloud`);
   const report = (await res.json()) as CloudReport;
   const found = report.functions.find((f) => f.key === key);
   if (!found) throw new Error(`no function ${key} in the report`);
@@ -84,7 +60,7 @@ describe.each([
     expect(still.body.instance).toBe(bystander.body.instance);
     expect(still.body.calls).toBe((bystander.body.calls ?? 0) + 1);
     expect((await figures("free")).coldStartsTotal).toBe(bystanderColdStarts);
-    expect(cloud.output.join("\n")).toMatch(
+    expect(cloud().output.join("\n")).toMatch(
       new RegExp(`gated: (an instance|its sandbox) ended.* \\(${errorType.replace(".", "\\.")}: `),
     );
   });

@@ -6,43 +6,11 @@
  * 13's worker-thread runner the instance was terminated and never recreated, so every later
  * call to it waited for the timeout again (its issue #1896).
  */
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectRoot } from "../../common/project";
+import { describe, expect, it } from "vitest";
 import { SANDBOX_PING_TIMEOUT_MS } from "../../offline/serverless/sandbox";
-import { type LocalCloud, startLocalCloud } from "../support/launcher";
+import { useFixtureService } from "../support/fixture-service";
 
-let cloud: LocalCloud;
-
-beforeAll(async () => {
-  cloud = await startLocalCloud(
-    {},
-    { serviceDir: join(projectRoot, "tests", "fixtures", "timeout-service") },
-  );
-});
-
-afterAll(async () => {
-  await cloud?.stop();
-});
-
-interface Answer {
-  status: number;
-  ms: number;
-  body: { instance?: string; calls?: number };
-}
-
-async function call(path: string): Promise<Answer> {
-  const started = Date.now();
-  const res = await fetch(`${cloud.apiUrl}/${path}`, { signal: AbortSignal.timeout(10_000) });
-  const text = await res.text();
-  let body: Answer["body"] = {};
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // a timeout's answer is not ours to parse
-  }
-  return { status: res.status, ms: Date.now() - started, body };
-}
+const { cloud, call } = useFixtureService();
 
 describe.each(["gated", "free"])("a %s function whose handler never answers", (fn) => {
   it("times out with 504 after its 1 s timeout, and the next call runs in a fresh instance", async () => {
@@ -94,7 +62,7 @@ describe("a handler that never yields (a synchronous endless loop)", () => {
     const after = await call("free/ok");
     expect(after.body.instance).toBe(before.body.instance);
     expect(after.body.calls).toBe((before.body.calls ?? 0) + 2);
-    expect(cloud.output.join("\n")).toMatch(
+    expect(cloud().output.join("\n")).toMatch(
       /gated: its sandbox ended, and every instance of it \(Runtime.ExitError: .* blocked its sandbox/,
     );
   });
