@@ -106,9 +106,9 @@ class HostRuntimeExecutor(RuntimeExecutor):
             memory = int(self.function_version.config.memory_size or DEFAULT_MEMORY_MB)
             args.append(f"--max-old-space-size={max(MIN_HEAP_MB, int(memory * HEAP_SHARE_OF_MEMORY))}")
         args.append(str(runtime_js()))
-        self.process = RuntimeProcess(
-            args, code_dir, self._process_env(code_dir), self.id[:8], self._on_exit
-        )
+        memory = int(self.function_version.config.memory_size or DEFAULT_MEMORY_MB)
+        env = self._process_env(code_dir)
+        self.process = RuntimeProcess(args, code_dir, env, self.id[:8], self._on_exit, memory)
         pid = self.process.popen.pid
         host_stats().instance_started(self._function_name, pid)
         if not self.process.alive:  # exited before it was counted: _on_exit ran first
@@ -186,6 +186,9 @@ class HostRuntimeExecutor(RuntimeExecutor):
                 code = process.popen.wait(timeout=KILL_WAIT_SEC)
                 message = f"RequestId: {request_id} Error: Runtime exited with error: exit status {code}"
                 payload = error_json("Runtime.ExitError", message)
+                if process.out_of_memory:
+                    killed = f"RequestId: {request_id} Error: Runtime exited with error: signal: killed"
+                    payload = error_json("Runtime.OutOfMemory", killed)
                 return InvocationResult(
                     request_id, payload, is_error=True, logs=process.output_since(mark)
                 )
@@ -211,7 +214,7 @@ class HostRuntimeExecutor(RuntimeExecutor):
             + f"END RequestId: {request_id}\n"
             + f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\t"
             + f"Billed Duration: {int(duration) + 1} ms\tMemory Size: {memory} MB\t"
-            + "Max Memory Used: 0 MB\n"
+            + f"Max Memory Used: {process.max_memory_mb} MB\n"
         )
 
     # ---- addresses ------------------------------------------------------------------------
