@@ -47,13 +47,14 @@ export interface FunctionFigures {
   durationP95Ms: number | null;
   /**
    * The largest memory an instance used in the last window, in MB (Lambda's Max Memory Used);
-   * null with the figure reported: no instance reported any.
+   * null with the figure reported: no instance reported any. The three memory figures may be
+   * left out where they are not reported (CloudWatch's report), which reads as null.
    */
-  maxMemoryUsedMb: number | null;
+  maxMemoryUsedMb?: number | null;
   /** The function's memorySize, in MB: what each instance may use. */
-  memorySizeMb: number | null;
+  memorySizeMb?: number | null;
   /** Instances stopped for memory past memorySize (Runtime.OutOfMemory), last window. */
-  outOfMemory: number | null;
+  outOfMemory?: number | null;
 }
 
 /** A queue with its dead-letter queue, if it has one. */

@@ -125,9 +125,6 @@ export function cloudWatchReport(
       timeouts: null,
       durationP50Ms: percentile("p50", "durationP50Ms"),
       durationP95Ms: percentile("p95", "durationP95Ms"),
-      maxMemoryUsedMb: null,
-      memorySizeMb: null,
-      outOfMemory: null,
     };
   });
   // A figure found unreported at some function is null at every function.

@@ -126,8 +126,8 @@ export function formatDuration(ms: number | null, reported: boolean): string {
 /** "41 of 256 MB" (Lambda's Max Memory Used against memorySize). */
 export function formatMemory(f: FunctionFigures, r: Record<FigureName, boolean>): string {
   if (!r.maxMemoryUsedMb) return NOT_REPORTED;
-  const used = f.maxMemoryUsedMb === null ? "–" : whole(f.maxMemoryUsedMb);
-  return r.memorySizeMb && f.memorySizeMb !== null
+  const used = f.maxMemoryUsedMb == null ? "–" : whole(f.maxMemoryUsedMb);
+  return r.memorySizeMb && f.memorySizeMb != null
     ? `${used} of ${whole(f.memorySizeMb)} MB`
     : `${used} MB`;
 }

@@ -47,7 +47,7 @@ from .endpoint import (
 from .node import node_bin, node_for, node_version, runtime_js
 from .process import KILL_WAIT_SEC, RuntimeProcess
 from .settings import HEAP_SHARE_OF_MEMORY, MIN_HEAP_MB, settings
-from .stats import host_stats
+from .stats import Memory, host_stats
 
 LOG = logging.getLogger(__name__)
 # Lambda's defaults, for a function version that does not say.
@@ -143,15 +143,20 @@ class HostRuntimeExecutor(RuntimeExecutor):
         stats = host_stats()
         started = stats.invocation_started(self._function_name)
         outcome = "error"
+        process = self.process
         try:
             result = self._invoke(payload)
+            process = self.process  # a fresh one, when the call started one
             if not result.is_error:
                 outcome = "ok"
             elif _is_timeout(result.payload):
                 outcome = "timeout"
             return result
         finally:
-            stats.invocation_ended(self._function_name, started, outcome)
+            size = int(self.function_version.config.memory_size or DEFAULT_MEMORY_MB)
+            used = process.max_memory_mb if process is not None else 0
+            oom = process is not None and process.out_of_memory
+            stats.invocation_ended(self._function_name, started, outcome, Memory(used, size, oom))
 
     def _invoke(self, payload: dict[str, str]) -> InvocationResult:
         request_id = payload.get("invoke-id", "")
