@@ -57,7 +57,8 @@ export class DockerCoinsLocal {
    * (`configuredReplicas`, WORKER_REPLICAS): a count an earlier run scaled to is dropped, and
    * said so; hashes, coins and history continue.
    */
-  async startingPoint(configuredReplicas: string): Promise<string> {
+  async startingPoint(configured: unknown): Promise<string> {
+    const configuredReplicas = String(configured ?? 1);
     const [hashes, coins, kept] = await Promise.all([
       this.redis.get<string>(keys.hashes),
       this.redis.hlen(keys.wallet),

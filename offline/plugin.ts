@@ -10,7 +10,6 @@ import {
   localCloudEnvironment,
   silenceSdkNodeVersionWarning,
 } from "./environment";
-import { describeFaults, parseInjectedFaults } from "./serverless/fault-injection";
 import { bundleFunctions, type EsbuildSettings } from "./serverless/function-bundles";
 import type { FunctionRunner } from "./serverless/function-runner";
 import {
@@ -152,9 +151,7 @@ export class LocalCloudPlugin {
     this.running.push({ name: "bridge", stop: bridge.close });
     bridgeLog(`Upstash REST bridge ready on ${bridge.url} (token ${token})`);
     this.app = await DockerCoinsLocal.attach(bridge.url, token);
-    this.say(
-      await this.app.startingPoint(String(service.provider.environment?.WORKER_REPLICAS ?? 1)),
-    );
+    this.say(await this.app.startingPoint(service.provider.environment?.WORKER_REPLICAS));
 
     const sqsLog = this.router.channel("sqs");
     const sqs = await startSqsEmulator({ port: s.sqsPort, log: sqsLog });
@@ -204,18 +201,15 @@ export class LocalCloudPlugin {
     });
   }
 
-  /** Functions run in a sandbox (a worker thread) per instance (function-runner.ts). */
+  /** Functions run in a sandbox (a worker thread) each, a module scope per instance. */
   private async runFunctions(codeDir: string): Promise<void> {
     const specs = functionSpecs(this.serverless.service, this.environment.awsVariables);
     exposeToSharedPackages(sharedAwsSettings(specs));
-    const keys = [...specs.values()].map((spec) => spec.key);
-    const faults = parseInjectedFaults(this.environment.injectFault, keys);
     this.runner = await runFunctionsInSandboxes(this.offline, specs, codeDir, {
       idleMs: this.settings.functionIdleSeconds * 1000,
       log: this.router.channel("functions"),
-      faults,
+      injectFault: this.environment.injectFault,
     });
-    if (faults.length > 0) this.say(`INJECTED FAULTS: ${describeFaults(faults)}`);
     const runner = this.runner;
     this.running.push({ name: "function sandboxes", stop: () => runner.close() });
     const limits = [...specs.values()]

@@ -6,6 +6,8 @@
  * the handler; the start-up line names every fault injected, so none goes unnoticed.
  */
 
+import { LocalCloudError } from "../../common/errors";
+
 export const INJECT_FAULT_VARIABLE = "LOCAL_CLOUD_INJECT_FAULT";
 
 /** Each fault is one of the bugs a learner writes (README, exercise 6). */
@@ -31,7 +33,8 @@ export interface InjectedFault {
   probability: number;
 }
 
-export class FaultSettingError extends Error {
+/** A bad LOCAL_CLOUD_INJECT_FAULT: the start stops with the message (the user's to fix). */
+export class FaultSettingError extends LocalCloudError {
   override name = "FaultSettingError";
 }
 

@@ -29,7 +29,7 @@ import { FunctionWindow, type Outcome } from "../cloud/function-window";
 import type { FunctionState } from "../cloud/local-report";
 import type { InvokeOutcome } from "../contracts";
 import { Semaphore, ThrottledError } from "./concurrency";
-import type { InjectedFault } from "./fault-injection";
+import { describeFaults, parseInjectedFaults } from "./fault-injection";
 import { InstancePool } from "./instance-pool";
 import { FunctionError, LambdaTimeoutError, OUT_OF_MEMORY } from "./lambda-errors";
 import { Sandbox } from "./sandbox";
@@ -46,8 +46,8 @@ export interface RunnerOptions {
   /** serverless-offline's `terminateIdleLambdaTime`, in ms: idle instances are dropped after it. */
   idleMs: number;
   log: (line: string) => void;
-  /** Bugs to inject into functions' instances (fault-injection.ts); none by default. */
-  faults?: InjectedFault[];
+  /** LOCAL_CLOUD_INJECT_FAULT: bugs to put into functions (fault-injection.ts); none if unset. */
+  injectFault?: string | undefined;
 }
 
 /** Every sandbox's isolate figures added up, with the sandboxes started per function. */
@@ -103,6 +103,9 @@ export function startFunctionRunner(
     }
   }
   const windowOf = (spec: FunctionSpec) => windows.get(spec.name) as FunctionWindow;
+  const keys = [...functions.values()].map((spec) => spec.key);
+  const faults = parseInjectedFaults(options.injectFault, keys);
+  if (faults.length > 0) options.log(`INJECTED FAULTS: ${describeFaults(faults)}`);
   const say = (spec: FunctionSpec, what: string, cause: FunctionError) =>
     options.log(
       `${spec.key}: ${what} (${cause.errorType}: ${cause.message}); its next call starts fresh, no other function is touched`,
@@ -124,7 +127,7 @@ export function startFunctionRunner(
   const sandboxOf = (spec: FunctionSpec): Sandbox => {
     const running = sandboxes.get(spec.name);
     if (running?.alive) return running;
-    const fault = options.faults?.find((f) => f.key === spec.key);
+    const fault = faults.find((f) => f.key === spec.key);
     const sandbox: Sandbox = new Sandbox(
       spec,
       codeDir,

@@ -8,7 +8,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { CloudReport, FunctionFigures } from "../../functions/shared/cloud-report";
-import { useFixtureService } from "../support/fixture-service";
+import { FIXTURE_SERVICE_DIR, useFixtureService } from "../support/fixture-service";
+import { startLocalCloud } from "../support/launcher";
 
 const { cloud, call } = useFixtureService();
 
@@ -74,5 +75,16 @@ describe("after the leak", () => {
     expect(gated.maxMemoryUsedMb).toBeGreaterThan(120);
     // Killed at the first sample past the cap: within 100 ms of allocation (8 MB per 10 ms here).
     expect(gated.maxMemoryUsedMb).toBeLessThan(128 + 80);
+  });
+});
+
+describe("LOCAL_CLOUD_INJECT_FAULT, the tests' way to put a bug into a function", () => {
+  it("stops the start with a message naming the setting when it names no function", async () => {
+    await expect(
+      startLocalCloud(
+        { LOCAL_CLOUD_INJECT_FAULT: "nope:exit" },
+        { serviceDir: FIXTURE_SERVICE_DIR },
+      ),
+    ).rejects.toThrow(/LOCAL_CLOUD_INJECT_FAULT: "nope:exit" names no function of the service/);
   });
 });

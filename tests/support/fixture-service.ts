@@ -8,6 +8,8 @@ import { afterAll, beforeAll } from "vitest";
 import { projectRoot } from "../../common/project";
 import { type LocalCloud, startLocalCloud } from "./launcher";
 
+export const FIXTURE_SERVICE_DIR = join(projectRoot, "tests", "fixtures", "timeout-service");
+
 export interface FixtureAnswer {
   status: number;
   ms: number;
@@ -18,10 +20,7 @@ export interface FixtureAnswer {
 export function useFixtureService() {
   let cloud: LocalCloud | undefined;
   beforeAll(async () => {
-    cloud = await startLocalCloud(
-      {},
-      { serviceDir: join(projectRoot, "tests", "fixtures", "timeout-service") },
-    );
+    cloud = await startLocalCloud({}, { serviceDir: FIXTURE_SERVICE_DIR });
   });
   afterAll(async () => {
     await cloud?.stop();
