@@ -63,8 +63,10 @@ function perInstance(): number {
 /** The whole sandbox goes down: it says why, then its thread ends. */
 function crashSandbox(error: SerializedError): never {
   send({ op: "crash", error, perInstance: perInstance(), modulesLoaded });
-  process.exit(1);
+  realExit(1);
 }
+
+const realExit: (code?: number | string) => never = process.exit.bind(process);
 
 /** Thrown into the code that called process.exit, so that none of it runs on. */
 class InstanceExited extends Error {}
@@ -78,7 +80,6 @@ function crash(error: SerializedError): void {
   send({ op: "instance-crash", instance: key, error });
 }
 
-const realExit = process.exit.bind(process);
 process.exit = ((code?: number | string | null) => {
   const key = owner.getStore();
   if (key === undefined) realExit(code ?? undefined);
