@@ -6,7 +6,7 @@
  *
  * - the workshop's pace (default settings, one worker, 3.3 hashes/s): cores and memory of
  *   the whole local cloud over WORKSHOP_WINDOW_MS;
- * - the bottleneck-free cloud (delays 0, rng concurrency 10) at 4 replicas: hashes/s;
+ * - the bottleneck-free cloud (delays 0, rng concurrency 10) at 4 replicas: hashes/s and memory;
  * - on this tree, GET /cloud on the dashboard origin at 8 concurrent clients while mining.
  *
  * Writes bench/results/<date>-compare.json with the medians.
@@ -97,6 +97,7 @@ export async function main(): Promise<void> {
     workshopRssMiB: median(runs[tree].workshop.map((w) => w.rssMiB)),
     hashesPerSecond4Replicas: median(runs[tree].flat.map((w) => w.hashesPerSecond)),
     cpuMsPerHash4Replicas: median(runs[tree].flat.map((w) => w.cpuMsPerHash)),
+    rssMiB4Replicas: median(runs[tree].flat.map((w) => w.rssMiB)),
   });
   // Each round's two trees ran minutes apart: their ratio is less exposed to the machine's
   // other tenants than the medians over the whole run.

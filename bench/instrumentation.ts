@@ -37,7 +37,7 @@ function perReport(): number {
       window.begin(Date.now() - i * 10);
       window.end(Date.now() - i * 10, i % 300, "ok");
     }
-    return { key, name: key, limit: 1, instances: 3, waiting: 0, window };
+    return { key, name: key, limit: 1, memorySize: 256, instances: 3, waiting: 0, window };
   });
   const started = process.cpuUsage();
   let bytes = 0;

@@ -4,6 +4,8 @@
  * through the replica protocol (functions/shared/replicas) and @upstash/redis, over the bridge.
  *
  * - at start: clears a halt flag left by an earlier run, says what the kept data holds,
+ *   starts from the configured worker replicas (WORKER_REPLICAS), as `docker-compose up` starts
+ *   from the compose file's scale, whatever an earlier run scaled to,
  *   builds and serves the dashboard, kicks the supervisor (offline schedules first fire a minute after start), prints the URLs;
  * - at Ctrl-C: halts the worker replicas and waits until they have flushed and let go.
  */
@@ -16,8 +18,8 @@ import { buildSite } from "../common/site-build";
 import { keys } from "../functions/shared/keys";
 import { createRedis } from "../functions/shared/redis";
 import { activeReplicaCount, clearHalt, haltReplicas } from "../functions/shared/replicas/replicas";
+import type { InvokeOutcome } from "./contracts";
 import { startDashboardServer } from "./dashboard/server";
-import type { InvokeOutcome } from "./serverless/function-runner";
 
 /** How long Ctrl-C waits for replicas to flush their last counts and release their leases. */
 const DRAIN_TIMEOUT_MS = 2_000;
@@ -54,17 +56,30 @@ export class DockerCoinsLocal {
     return new DockerCoinsLocal(redis);
   }
 
-  /** What Redis holds at start: "continuing: 12,345 hashes, 771 coins (…)", or "fresh: …". */
-  async startingPoint(): Promise<string> {
-    const [hashes, coins] = await Promise.all([
+  /**
+   * What Redis holds at start: "continuing: 12,345 hashes, 771 coins (…)", or "fresh: …", and
+   * the workers this start mines with. Each start begins with the configured replica count
+   * (`configuredReplicas`, WORKER_REPLICAS): a count an earlier run scaled to is dropped, and
+   * said so; hashes, coins and history continue.
+   */
+  async startingPoint(configured: unknown): Promise<string> {
+    const configuredReplicas = String(configured ?? 1);
+    const [hashes, coins, kept] = await Promise.all([
       this.redis.get<string>(keys.hashes),
       this.redis.hlen(keys.wallet),
+      this.redis.get<string | number>(keys.desiredReplicas),
     ]);
+    // Unset, the functions start from WORKER_REPLICAS (their default): the configured count.
+    if (kept !== null) await this.redis.del(keys.desiredReplicas);
+    const workers =
+      kept === null || String(kept) === configuredReplicas
+        ? `workers: ${configuredReplicas} (WORKER_REPLICAS)`
+        : `workers: ${configuredReplicas} (WORKER_REPLICAS; the last run had scaled to ${kept})`;
     const count = Number(hashes ?? 0);
-    if (count === 0 && coins === 0) return "fresh: no hashes or coins yet";
+    if (count === 0 && coins === 0) return `fresh: no hashes or coins yet; ${workers}`;
     const format = (n: number) => n.toLocaleString("en-US");
     return (
-      `continuing: ${format(count)} hashes, ${format(coins)} coins ` +
+      `continuing: ${format(count)} hashes, ${format(coins)} coins; ${workers} ` +
       `(start from zero: ${RESET_COMMAND}, or ${FRESH_START_COMMAND})`
     );
   }

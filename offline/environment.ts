@@ -6,6 +6,7 @@
 
 import { type GuardPolicy, guardPolicy } from "../common/http-guard";
 import type { Env } from "../functions/shared/settings";
+import { INJECT_FAULT_VARIABLE } from "./serverless/fault-injection";
 
 export interface LocalCloudEnvironment {
   /** The host's AWS_* variables, which serverless-offline passes on to every function. */
@@ -16,6 +17,8 @@ export interface LocalCloudEnvironment {
   awsCredentials: { accessKeyId: string; secretAccessKey: string };
   /** LOCAL_ALLOWED_HOSTS and LOCAL_ALLOWED_ORIGINS: what every server's guard lets through. */
   guard: GuardPolicy;
+  /** LOCAL_CLOUD_INJECT_FAULT, unparsed: checked against the functions once they are known. */
+  injectFault: string | undefined;
 }
 
 export function localCloudEnvironment(
@@ -34,6 +37,7 @@ export function localCloudEnvironment(
       secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? "local",
     },
     guard: guardPolicy(env),
+    injectFault: env[INJECT_FAULT_VARIABLE],
   };
 }
 

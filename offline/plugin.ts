@@ -25,7 +25,7 @@ import {
   type PluginUtils,
   preloadOffline,
   quietRequestNotices,
-  runFunctionsInHost,
+  runFunctionsInSandboxes,
   type ServerlessOffline,
 } from "./serverless/offline-internals";
 import type { Serverless } from "./serverless/serverless-instance";
@@ -153,7 +153,7 @@ export class LocalCloudPlugin {
     this.running.push({ name: "bridge", stop: bridge.close });
     bridgeLog(`Upstash REST bridge ready on ${bridge.url} (token ${token})`);
     this.app = await DockerCoinsLocal.attach(bridge.url, token);
-    this.say(await this.app.startingPoint());
+    this.say(await this.app.startingPoint(service.provider.environment?.WORKER_REPLICAS));
 
     const sqsLog = this.router.channel("sqs");
     const sqs = await startSqsEmulator({ port: s.sqsPort, guard, log: sqsLog });
@@ -203,16 +203,17 @@ export class LocalCloudPlugin {
     });
   }
 
-  /** Functions run in one host thread, one module scope per instance (function-runner.ts). */
+  /** Functions run in a sandbox (a worker thread) each, a module scope per instance. */
   private async runFunctions(codeDir: string): Promise<void> {
     const specs = functionSpecs(this.serverless.service, this.environment.awsVariables);
     exposeToSharedPackages(sharedAwsSettings(specs));
-    this.runner = await runFunctionsInHost(this.offline, specs, codeDir, {
+    this.runner = await runFunctionsInSandboxes(this.offline, specs, codeDir, {
       idleMs: this.settings.functionIdleSeconds * 1000,
       log: this.router.channel("functions"),
+      injectFault: this.environment.injectFault,
     });
     const runner = this.runner;
-    this.running.push({ name: "function host", stop: () => runner.close() });
+    this.running.push({ name: "function sandboxes", stop: () => runner.close() });
     const limits = [...specs.values()]
       .filter((spec) => spec.reservedConcurrency !== undefined)
       .map((spec) => `${spec.name} ${spec.reservedConcurrency}`);
@@ -249,12 +250,12 @@ export class LocalCloudPlugin {
       port: s.dashboardPort,
       apiUrl,
       jsonCacheMs: s.jsonCacheMs,
-      hostStats: () => this.runner?.hostStats() ?? Promise.resolve(undefined),
+      hostStats: () => this.runner?.sandboxStats() ?? Promise.resolve(undefined),
       guard: this.environment.guard,
       scaleToken: this.scaleToken,
       cloudReport: localCloudReporter({
         stage: service.provider.stage,
-        runner,
+        functionStates: () => runner.functionStates(),
         queues: [...this.queues.values()],
         depths: (name) => sqs.depths(name),
       }),

@@ -3,7 +3,7 @@
  * remaining time counts down to the function's timeout, and settling on whichever the handler
  * uses (a returned promise, the callback, or a plain return from a handler that takes no
  * callback). Shared by the two places that run functions on this machine: the local cloud's
- * function host (offline/serverless/host-thread.ts) and LocalStack's host runtime
+ * function sandboxes (offline/serverless/sandbox-thread.ts) and LocalStack's host runtime
  * (localstack/host/runtime/).
  */
 

@@ -45,6 +45,16 @@ export interface FunctionFigures {
   /** Duration percentiles over the last window; null with the figure reported: no calls. */
   durationP50Ms: number | null;
   durationP95Ms: number | null;
+  /**
+   * The largest memory an instance used in the last window, in MB (Lambda's Max Memory Used);
+   * null with the figure reported: no instance reported any. The three memory figures may be
+   * left out where they are not reported (CloudWatch's report), which reads as null.
+   */
+  maxMemoryUsedMb?: number | null;
+  /** The function's memorySize, in MB: what each instance may use. */
+  memorySizeMb?: number | null;
+  /** Instances stopped for memory past memorySize (Runtime.OutOfMemory), last window. */
+  outOfMemory?: number | null;
 }
 
 /** A queue with its dead-letter queue, if it has one. */
@@ -74,6 +84,9 @@ export const FUNCTION_FIGURES = [
   "timeouts",
   "durationP50Ms",
   "durationP95Ms",
+  "maxMemoryUsedMb",
+  "memorySizeMb",
+  "outOfMemory",
 ] as const satisfies readonly (keyof FunctionFigures)[];
 
 export const QUEUE_FIGURES = [

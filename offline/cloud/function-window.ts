@@ -46,7 +46,14 @@ export function percentile(histogram: ArrayLike<number>, q: number): number | nu
 /** `n` modulo `m`, never negative (seconds before the epoch, in tests). */
 const mod = (n: number, m: number) => ((n % m) + m) % m;
 
-export type Counter = "invocations" | "coldStarts" | "waits" | "throttles" | "errors" | "timeouts";
+export type Counter =
+  | "invocations"
+  | "coldStarts"
+  | "waits"
+  | "throttles"
+  | "errors"
+  | "timeouts"
+  | "outOfMemory";
 const COUNTERS: Counter[] = [
   "invocations",
   "coldStarts",
@@ -54,6 +61,7 @@ const COUNTERS: Counter[] = [
   "throttles",
   "errors",
   "timeouts",
+  "outOfMemory",
 ];
 
 /** How an invocation ended. */
@@ -65,6 +73,8 @@ export class FunctionWindow {
     COUNTERS.map((c) => [c, new Uint32Array(HISTORY_SECONDS)]),
   );
   private readonly peak = new Uint32Array(HISTORY_SECONDS);
+  /** The largest memory an instance reported in each second, in bytes. */
+  private readonly memoryPeak = new Float64Array(HISTORY_SECONDS);
   private readonly durations = new Uint32Array(REPORT_WINDOW_SECONDS * DURATION_BUCKETS);
   private current = -1;
   private running = 0;
@@ -90,6 +100,7 @@ export class FunctionWindow {
       this.slotSecond[slot] = s;
       for (const cells of this.counters.values()) cells[slot] = 0;
       this.peak[slot] = this.running;
+      this.memoryPeak[slot] = 0;
       const d = mod(s, REPORT_WINDOW_SECONDS) * DURATION_BUCKETS;
       this.durations.fill(0, d, d + DURATION_BUCKETS);
     }
@@ -124,6 +135,23 @@ export class FunctionWindow {
     }
     const cell = mod(second, REPORT_WINDOW_SECONDS) * DURATION_BUCKETS + bucketOf(durationMs);
     this.durations[cell] = (this.durations[cell] ?? 0) + 1;
+  }
+
+  /** An instance reported `bytes` as its largest memory used so far. */
+  memory(nowMs: number, bytes: number): void {
+    const slot = mod(this.roll(nowMs), HISTORY_SECONDS);
+    if (bytes > (this.memoryPeak[slot] ?? 0)) this.memoryPeak[slot] = bytes;
+  }
+
+  /** The largest memory any instance reported over the last `seconds`; null: none reported. */
+  maxMemory(nowMs: number, seconds: number): number | null {
+    const now = this.roll(nowMs);
+    let max = 0;
+    for (let s = now - Math.min(seconds, HISTORY_SECONDS) + 1; s <= now; s += 1) {
+      const slot = mod(s, HISTORY_SECONDS);
+      if (this.slotSecond[slot] === s) max = Math.max(max, this.memoryPeak[slot] ?? 0);
+    }
+    return max > 0 ? max : null;
   }
 
   /** The counter's sum over the `seconds` seconds ending with the current one. */

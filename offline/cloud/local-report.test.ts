@@ -12,6 +12,9 @@ describe("the local cloud's report", () => {
     rng.begin(T0);
     rng.count("waits", T0 + 10);
     rng.end(T0 + 100, 100, "ok");
+    rng.memory(T0 + 100, 40 * 2 ** 20);
+    rng.memory(T0 + 200, 30 * 2 ** 20); // the largest of the window counts
+    rng.count("outOfMemory", T0 + 300);
     const idle = new FunctionWindow();
     const report = localCloudReport(
       "dev",
@@ -20,6 +23,7 @@ describe("the local cloud's report", () => {
           key: "rng",
           name: "dockercoins-dev-rng",
           limit: 1,
+          memorySize: 256,
           instances: 1,
           waiting: 2,
           window: rng,
@@ -28,6 +32,7 @@ describe("the local cloud's report", () => {
           key: "webui",
           name: "dockercoins-dev-webui",
           limit: undefined,
+          memorySize: 128,
           instances: 0,
           waiting: 0,
           window: idle,
@@ -61,10 +66,15 @@ describe("the local cloud's report", () => {
       errors: 0,
       timeouts: 0,
       invocationsPerSecond: 0.2, // one call in the 5 complete seconds before now
+      maxMemoryUsedMb: 40,
+      memorySizeMb: 256,
+      outOfMemory: 1,
     });
     expect(r?.durationP50Ms).toBeCloseTo(100, -1);
     // No limit is null, and a function that ran nothing has no durations: both are reported.
     expect(w).toMatchObject({ concurrencyLimit: null, durationP50Ms: null, coldStarts: 0 });
+    // An idle function's instances reported no memory: none, not 0 MB.
+    expect(w).toMatchObject({ maxMemoryUsedMb: null, memorySizeMb: 128, outOfMemory: 0 });
     expect(report.concurrency?.byFunction.rng).toHaveLength(HISTORY_SECONDS);
     expect(report.concurrency?.byFunction.rng?.slice(-2)).toEqual([1, 0]);
     expect(report.concurrency?.start).toBe(T0 / 1000 + 1 - HISTORY_SECONDS + 1);

@@ -22,6 +22,8 @@ export interface FunctionState {
   name: string;
   /** reservedConcurrency; undefined: no limit. */
   limit: number | undefined;
+  /** Lambda's memorySize, in MB: what each instance may use. */
+  memorySize: number;
   instances: number;
   waiting: number;
   window: FunctionWindow;
@@ -75,6 +77,7 @@ export function functionFigures(state: FunctionState, nowMs: number): FunctionFi
   const w = state.window;
   const minute = (counter: Parameters<FunctionWindow["sum"]>[0]) =>
     w.sum(counter, nowMs, REPORT_WINDOW_SECONDS);
+  const memory = w.maxMemory(nowMs, REPORT_WINDOW_SECONDS);
   return {
     key: state.key,
     name: state.name,
@@ -91,6 +94,9 @@ export function functionFigures(state: FunctionState, nowMs: number): FunctionFi
     timeouts: minute("timeouts"),
     durationP50Ms: round(w.durationPercentile(nowMs, 0.5), 1),
     durationP95Ms: round(w.durationPercentile(nowMs, 0.95), 1),
+    maxMemoryUsedMb: round(memory === null ? null : memory / 2 ** 20, 1),
+    memorySizeMb: state.memorySize,
+    outOfMemory: minute("outOfMemory"),
   };
 }
 

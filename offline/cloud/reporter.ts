@@ -5,18 +5,18 @@
  */
 import type { CloudReport } from "../../functions/shared/cloud-report";
 
-import type { FunctionRunner } from "../serverless/function-runner";
-import type { Queue } from "../sqs/emulator";
+import type { QueueRef } from "../contracts";
 import type { QueueDepths } from "../sqs/queue-depths";
-import { localCloudReport, queueStates } from "./local-report";
+import { type FunctionState, localCloudReport, queueStates } from "./local-report";
 
 /** Pages poll once a second; answers this fresh are shared by every page (and test). */
 export const REPORT_CACHE_MS = 200;
 
 export interface ReporterSources {
   stage: string;
-  runner: Pick<FunctionRunner, "functionStates">;
-  queues: Queue[];
+  /** Every function's instances, waiting calls and measured window (the function runner's). */
+  functionStates: () => FunctionState[];
+  queues: QueueRef[];
   depths: (queueName: string) => Promise<QueueDepths>;
 }
 
@@ -36,7 +36,7 @@ export function localCloudReporter(sources: ReporterSources): () => Promise<stri
     );
     return localCloudReport(
       sources.stage,
-      sources.runner.functionStates(),
+      sources.functionStates(),
       queueStates(measured),
       Date.now(),
     );

@@ -2,12 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  type FunctionSpec,
-  installFunctionRunner,
-  type LambdaFunctionSurface,
-} from "./function-runner";
-import { LambdaTimeoutError } from "./host-client";
+import { type FunctionSpec, startFunctionRunner } from "./function-runner";
+import { LambdaTimeoutError } from "./lambda-errors";
+import { carryCallsTo, type LambdaFunctionSurface } from "./lambda-function-surface";
 
 const codeDir = mkdtempSync(join(tmpdir(), "function-runner-"));
 afterAll(() => rmSync(codeDir, { recursive: true, force: true }));
@@ -59,12 +56,8 @@ const functions = new Map(
 );
 /** Instances idle this long are dropped (serverless-offline's terminateIdleLambdaTime). */
 const IDLE_MS = 1_000;
-const runner = installFunctionRunner(
-  FakeLambdaFunction.prototype as unknown as LambdaFunctionSurface,
-  functions,
-  codeDir,
-  { idleMs: IDLE_MS, log: () => {} },
-);
+const runner = startFunctionRunner(functions, codeDir, { idleMs: IDLE_MS, log: () => {} });
+carryCallsTo(FakeLambdaFunction.prototype as unknown as LambdaFunctionSurface, runner);
 afterAll(() => runner.close());
 const instance = (name: string) => new FakeLambdaFunction(name) as Fn;
 
@@ -157,11 +150,14 @@ describe("the local function runner", () => {
     expect(figures("broken")).toMatchObject({ coldStarts: 2, errors: 2, instances: 0 });
   });
 
-  it("counts as cold starts exactly the module scopes the host created", async () => {
-    const stats = await runner.hostStats();
+  it("counts as cold starts exactly the module scopes the sandboxes created", async () => {
+    const stats = await runner.sandboxStats();
     for (const state of runner.functionStates()) {
-      expect(state.window.coldStartsTotal).toBe(stats?.modulesLoaded[state.name] ?? 0);
+      expect(state.window.coldStartsTotal).toBe(stats.modulesLoaded[state.name] ?? 0);
     }
+    expect(stats.instances).toBe(
+      runner.functionStates().reduce((sum, state) => sum + state.instances, 0),
+    );
   });
 
   it("drops instances idle for the idle time: the next call is cold", async () => {

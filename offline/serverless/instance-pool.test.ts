@@ -4,7 +4,7 @@ import { InstancePool } from "./instance-pool";
 describe("InstancePool", () => {
   it("starts an instance per concurrent call and reuses warm ones, newest first", () => {
     const discarded: string[] = [];
-    const pool = new InstancePool(1_000, (key) => discarded.push(key));
+    const pool = new InstancePool(1_000, (_fn, key) => discarded.push(key));
     const a = pool.take("rng");
     const b = pool.take("rng");
     expect([a.cold, b.cold]).toEqual([true, true]);
@@ -20,7 +20,7 @@ describe("InstancePool", () => {
 
   it("drops instances idle for the idle time, and tells the host", () => {
     const discarded: string[] = [];
-    const pool = new InstancePool(1_000, (key) => discarded.push(key));
+    const pool = new InstancePool(1_000, (_fn, key) => discarded.push(key));
     const a = pool.take("rng");
     const b = pool.take("rng");
     pool.giveBack("rng", a.key, 0);

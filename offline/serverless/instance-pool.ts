@@ -3,7 +3,7 @@
  * concurrency slot takes an idle instance of its function (warm) or starts a new one (a cold
  * start); when it ends, the instance waits for the next call; an instance idle longer than the
  * idle time is dropped (scale to zero), so the next call is cold again. An instance is a key:
- * the function host (function-host.ts) keeps one module scope per key.
+ * its function's sandbox (sandbox-thread.ts) keeps one module scope per key.
  *
  * Instances belong to calls that hold a slot, not to the callers that wait for one, so a
  * function limited to one concurrent execution never has more than one instance.
@@ -22,7 +22,7 @@ interface Idle {
 
 export class InstancePool {
   private created = 0;
-  /** Bumped when every instance is gone at once (new code, a new host). */
+  /** Bumped when every instance is to go at once (new code). */
   private generation = 0;
   private readonly idle = new Map<string, Idle[]>();
   private readonly busy = new Map<string, Map<string, number>>();
@@ -30,8 +30,8 @@ export class InstancePool {
   constructor(
     /** How long an instance may stay idle before it is dropped. */
     private readonly idleMs: number,
-    /** Tells the host to free an instance's module scope. */
-    private readonly discard: (key: string) => void,
+    /** Tells the function's sandbox to free an instance's module scope. */
+    private readonly discard: (fn: string, key: string) => void,
   ) {}
 
   take(fn: string): Taken {
@@ -46,22 +46,32 @@ export class InstancePool {
   giveBack(fn: string, key: string, now: number): void {
     const generation = this.busyOf(fn).get(key);
     this.busyOf(fn).delete(key);
-    // From before a reload: its module is gone from the host already.
+    // From before a reload: it runs old code, so it goes.
     if (generation === this.generation) this.idleOf(fn).push({ key, generation, since: now });
+    else this.discard(fn, key);
   }
 
-  /** The call's instance is gone (timed out, failed its init, its host was replaced). */
+  /** Every instance of `fn` is gone at once (its sandbox stopped): calls start cold again. */
+  dropAll(fn: string): void {
+    this.idle.delete(fn);
+    this.busy.delete(fn);
+  }
+
+  /** The instance is gone (timed out, crashed, failed its init), busy or idle. */
   drop(fn: string, key: string): void {
     this.busyOf(fn).delete(key);
+    const list = this.idleOf(fn);
+    const at = list.findIndex((instance) => instance.key === key);
+    if (at >= 0) list.splice(at, 1);
   }
 
   /** Drops the instances idle for longer than the idle time; returns how many. */
   reap(now: number): number {
     let reaped = 0;
-    for (const list of this.idle.values()) {
+    for (const [fn, list] of this.idle) {
       const keep = list.filter((instance) => now - instance.since < this.idleMs);
       for (const instance of list) {
-        if (!keep.includes(instance)) this.discard(instance.key);
+        if (!keep.includes(instance)) this.discard(fn, instance.key);
       }
       reaped += list.length - keep.length;
       list.splice(0, list.length, ...keep);
@@ -69,9 +79,12 @@ export class InstancePool {
     return reaped;
   }
 
-  /** Every instance is gone (the host was told, or replaced): calls start cold again. */
+  /** New code: idle instances go now, busy ones when their call ends; calls start cold again. */
   clear(): void {
     this.generation += 1;
+    for (const [fn, list] of this.idle) {
+      for (const instance of list) this.discard(fn, instance.key);
+    }
     this.idle.clear();
   }
 

@@ -14,10 +14,10 @@ import { isOfflineNoise } from "../terminal/format";
 import {
   type FunctionRunner,
   type FunctionSpec,
-  installFunctionRunner,
-  type LambdaFunctionSurface,
   type RunnerOptions,
+  startFunctionRunner,
 } from "./function-runner";
+import { carryCallsTo, type LambdaFunctionSurface } from "./lambda-function-surface";
 import { checkOfflineVersion } from "./offline-version";
 
 type LogMethod = (...args: unknown[]) => void;
@@ -94,10 +94,11 @@ export function preloadOffline(offline: ServerlessOffline): Promise<unknown> {
 }
 
 /**
- * Runs every function in the local cloud's own runner (function-runner.ts: one function host
- * thread) rather than serverless-offline's worker thread per instance; returns the runner.
+ * Runs every function in the local cloud's own runner (function-runner.ts: a sandbox per
+ * instance) rather than serverless-offline's: its LambdaFunction objects carry every call to
+ * the runner, whatever the path (HTTP, Invoke API). Returns the runner.
  */
-export async function runFunctionsInHost(
+export async function runFunctionsInSandboxes(
   offline: ServerlessOffline,
   functions: Map<string, FunctionSpec>,
   codeDir: string,
@@ -106,7 +107,9 @@ export async function runFunctionsInHost(
   const { default: LambdaFunction } = (await import(
     offline.moduleUrl("lambda", "LambdaFunction.js")
   )) as { default: { prototype: LambdaFunctionSurface } };
-  return installFunctionRunner(LambdaFunction.prototype, functions, codeDir, options);
+  const runner = startFunctionRunner(functions, codeDir, options);
+  carryCallsTo(LambdaFunction.prototype, runner);
+  return runner;
 }
 
 /**

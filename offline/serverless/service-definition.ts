@@ -6,7 +6,7 @@
  */
 import { LocalCloudError } from "../../common/errors";
 import { type Env, intSetting, portSetting } from "../../functions/shared/settings";
-import type { Queue } from "../sqs/emulator";
+import type { QueueRef as Queue, SqsEventSource } from "../contracts";
 
 export class ServiceDefinitionError extends LocalCloudError {
   override name = "ServiceDefinitionError";
@@ -52,15 +52,6 @@ function resolveValue(variable: string, value: EnvValue, queues: Map<string, Que
   throw new ServiceDefinitionError(
     `${variable}: unsupported value for the local cloud: ${JSON.stringify(value)}`,
   );
-}
-
-export interface SqsEventSource {
-  functionKey: string;
-  functionName: string;
-  queue: Queue;
-  batchSize: number;
-  maxConcurrency: number;
-  reportBatchItemFailures: boolean;
 }
 
 interface SqsEventDefinition {

@@ -2,8 +2,7 @@
  * One poller per `sqs` event of serverless.yml: what Lambda's event-source mappings do on AWS.
  * Each invokes its function through the local cloud's runner, as AWS invokes it.
  */
-import type { InvokeOutcome } from "../serverless/function-runner";
-import type { SqsEventSource } from "../serverless/service-definition";
+import type { InvokeOutcome, SqsEventSource } from "../contracts";
 import type { SqsEmulator } from "./emulator";
 import { startQueuePoller } from "./poller";
 

@@ -5,7 +5,7 @@
  */
 import type { Message, MessageAttributeValue } from "@aws-sdk/client-sqs";
 import type { SQSEvent, SQSMessageAttributes, SQSRecord } from "aws-lambda";
-import type { InvokeOutcome } from "../serverless/function-runner";
+import type { InvokeOutcome } from "../contracts";
 
 /** A received message lacks a field every SQS message has (MessageId, ReceiptHandle). */
 export class SqsEventError extends Error {

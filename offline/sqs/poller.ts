@@ -11,7 +11,7 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
-import type { InvokeOutcome } from "../serverless/function-runner";
+import type { InvokeOutcome } from "../contracts";
 import { ErrorStreak } from "./error-streak";
 import {
   type BackoffSchedule,

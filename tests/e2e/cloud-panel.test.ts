@@ -70,6 +70,8 @@ describe("the Cloud panel (headless Chromium on the local cloud)", () => {
     );
     const label = await page.getAttribute("#cloud-chart", "aria-label");
     expect(label).toMatch(/rng limited to 1/);
+    // Lambda's Max Memory Used against memorySize (serverless.yml: 256 MB).
+    expect(await cellOf("rng", 12)).toMatch(/^\d+ of 256 MB$/);
     const before = polls.sent;
     await page.waitForTimeout(5_000);
     const sent = polls.sent - before;

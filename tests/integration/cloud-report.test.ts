@@ -7,8 +7,8 @@ import { eventually, type LocalCloud, startLocalCloud } from "../support/launche
 import { TICKET_QUEUE } from "../support/sqs";
 
 // The Cloud panel's figures (GET /cloud on the dashboard origin) on the real local cloud,
-// checked against what happens and against independent counts: the function host's own
-// count of module scopes it created, fauxqs' dead-letter queue. Bounds are for a loaded
+// checked against what happens and against independent counts: the functions' sandboxes' own
+// count of module scopes they created, fauxqs' dead-letter queue. Bounds are for a loaded
 // 2-core machine; the figures themselves are exact counts, not timings.
 const SCALE_TOKEN = "cloud-report-test-token-0123456789";
 const common = { SCALE_TOKEN, WORKER_SLICE_MS: "2000", WORKER_LEASE_TTL_MS: "3000" };
@@ -122,8 +122,8 @@ describe("stage dev, rng concurrency 10, short idle time", () => {
     expect(fn(r, "rng").waits).toBe(0);
   });
 
-  it("shows as cold starts exactly the module scopes the function host created", async () => {
-    await until("the report's cold starts to match the host's count", 20_000, async () => {
+  it("shows as cold starts exactly the module scopes the functions' sandboxes created", async () => {
+    await until("the report's cold starts to match the sandboxes' count", 20_000, async () => {
       const r = await report(cloud);
       const stats = (await (await fetch(`${cloud.dashboardUrl}/local-cloud/stats`)).json()) as {
         functionHost: { modulesLoaded: Record<string, number> };

@@ -6,43 +6,11 @@
  * 13's worker-thread runner the instance was terminated and never recreated, so every later
  * call to it waited for the timeout again (its issue #1896).
  */
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectRoot } from "../../common/project";
-import { HOST_PING_TIMEOUT_MS } from "../../offline/serverless/host-client";
-import { type LocalCloud, startLocalCloud } from "../support/launcher";
+import { describe, expect, it } from "vitest";
+import { SANDBOX_PING_TIMEOUT_MS } from "../../offline/serverless/sandbox";
+import { useFixtureService } from "../support/fixture-service";
 
-let cloud: LocalCloud;
-
-beforeAll(async () => {
-  cloud = await startLocalCloud(
-    {},
-    { serviceDir: join(projectRoot, "tests", "fixtures", "timeout-service") },
-  );
-});
-
-afterAll(async () => {
-  await cloud?.stop();
-});
-
-interface Answer {
-  status: number;
-  ms: number;
-  body: { instance?: string; calls?: number };
-}
-
-async function call(path: string): Promise<Answer> {
-  const started = Date.now();
-  const res = await fetch(`${cloud.apiUrl}/${path}`, { signal: AbortSignal.timeout(10_000) });
-  const text = await res.text();
-  let body: Answer["body"] = {};
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // a timeout's answer is not ours to parse
-  }
-  return { status: res.status, ms: Date.now() - started, body };
-}
+const { cloud, call } = useFixtureService();
 
 describe.each(["gated", "free"])("a %s function whose handler never answers", (fn) => {
   it("times out with 504 after its 1 s timeout, and the next call runs in a fresh instance", async () => {
@@ -77,21 +45,25 @@ describe.each(["gated", "free"])("a %s function whose handler never answers", (f
 });
 
 describe("a handler that never yields (a synchronous endless loop)", () => {
-  it("times out, and the function host is replaced so that every function answers again", async () => {
+  it("times out and costs its own function only: the other function answers throughout", async () => {
     const before = await call("free/ok");
-    const spun = await call("gated/spin");
-    expect(spun.status).toBe(504);
-    // The blocked host is found out within a second of the timeout and replaced; calls sent
+    const spinning = call("gated/spin");
+    // While the loop blocks its function's sandbox, the other function answers, warm.
+    const during = await call("free/ok");
+    expect(during.status).toBe(200);
+    expect(during.body.instance).toBe(before.body.instance);
+    expect((await spinning).status).toBe(504);
+    // The blocked sandbox is found out within a second of the timeout and stopped; calls sent
     // to it meanwhile fail, as calls to a crashed sandbox do.
-    await new Promise((resolve) => setTimeout(resolve, HOST_PING_TIMEOUT_MS + 500));
-    for (const fn of ["gated", "free"]) {
-      const after = await call(`${fn}/ok`);
-      expect(after.status).toBe(200);
-      expect(after.body.calls).toBe(1); // every instance starts cold in the new host
-    }
-    expect((await call("free/ok")).body.instance).not.toBe(before.body.instance);
-    expect(cloud.output.join("\n")).toMatch(
-      /a handler has blocked the function host .* starting a new host/,
+    await new Promise((resolve) => setTimeout(resolve, SANDBOX_PING_TIMEOUT_MS + 500));
+    const gated = await call("gated/ok");
+    expect(gated.status).toBe(200);
+    expect(gated.body.calls).toBe(1); // the blocked instance was stopped: a fresh one
+    const after = await call("free/ok");
+    expect(after.body.instance).toBe(before.body.instance);
+    expect(after.body.calls).toBe((before.body.calls ?? 0) + 2);
+    expect(cloud().output.join("\n")).toMatch(
+      /gated: its sandbox ended, and every instance of it \(Runtime.ExitError: .* blocked its sandbox/,
     );
   });
 });

@@ -9,7 +9,7 @@ import {
   type PluginUtils,
   preloadOffline,
   quietRequestNotices,
-  runFunctionsInHost,
+  runFunctionsInSandboxes,
 } from "../../offline/serverless/offline-internals";
 import { SERVERLESS_OFFLINE_VERSION } from "../../offline/serverless/offline-version";
 import { lambdaFunctionUses } from "../support/offline-callers";
@@ -174,7 +174,7 @@ exports.handler = async (event) => ({ instance, calls: ++calls, event });`,
       },
       progress: undefined,
     });
-    runner = await runFunctionsInHost(
+    runner = await runFunctionsInSandboxes(
       offline,
       new Map([
         [

@@ -7,7 +7,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { GetQueueAttributesCommand, SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll } from "vitest";
-import type { InvokeOutcome } from "../../offline/serverless/function-runner";
+import type { InvokeOutcome } from "../../offline/contracts";
 import {
   createQueuesFromTemplate,
   type Queue,

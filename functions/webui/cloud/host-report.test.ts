@@ -60,13 +60,44 @@ describe("the cloud report of LocalStack host mode, from the host executor's fig
     expect(byKey.hasher).toMatchObject({ instances: 2, concurrencyLimit: null, throttles: 0 });
   });
 
-  it("says what it cannot know instead of a 0: waits, and the queue's age", () => {
+  it("shows memory and out-of-memory kills from an executor that measures them", () => {
+    const body = clone() as ReturnType<typeof clone> & { memoryMeasured?: boolean };
+    body.memoryMeasured = true;
+    Object.assign(body.functions["dockercoins-local-rng"], {
+      maxMemoryUsedMb: 259,
+      memorySizeMb: 256,
+      outOfMemory: 3,
+    });
+    const { reported, functions } = report(body);
+    expect([reported.maxMemoryUsedMb, reported.memorySizeMb, reported.outOfMemory]).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(functions.find((fn) => fn.key === "rng")).toMatchObject({
+      maxMemoryUsedMb: 259,
+      memorySizeMb: 256,
+      outOfMemory: 3,
+    });
+    Object.assign(body.functions["dockercoins-local-rng"], { outOfMemory: -1 });
+    expect(() => report(body)).toThrow("dockercoins-local-rng.outOfMemory is not a count");
+  });
+
+  it("says what it cannot know instead of a 0: waits, memory, and the queue's age", () => {
     const { reported, queues: [queue] = [] } = report();
     expect(
       Object.entries(reported)
         .filter(([, known]) => !known)
         .map(([f]) => f),
-    ).toEqual(["waiting", "waits", "oldestAgeSeconds"]);
+    ).toEqual([
+      "waiting",
+      "waits",
+      // The executor does not measure its node processes' memory (yet).
+      "maxMemoryUsedMb",
+      "memorySizeMb",
+      "outOfMemory",
+      "oldestAgeSeconds",
+    ]);
     expect(queue).toEqual({
       name: QUEUE.name,
       visible: 0,

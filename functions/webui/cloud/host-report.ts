@@ -5,7 +5,8 @@
  * it validates the executor's answer and maps it onto the shape of shared/cloud-report.ts.
  *
  * The executor starts every execution environment (a `node` process), so instances, busy,
- * cold starts, outcomes, durations and the per-second concurrency are measured, not inferred.
+ * cold starts, outcomes, durations, the per-second concurrency and (an executor that says
+ * `memoryMeasured`) each process's peak memory and out-of-memory kills are measured, not inferred.
  * Not reported: calls waiting (LocalStack refuses a call over the limit, a throttle, and never
  * holds one) and the queue's oldest age (not among SQS's attributes).
  */
@@ -31,6 +32,10 @@ export interface ExecutorFunctionStats {
   timeouts: number;
   durationP50Ms: number | null;
   durationP95Ms: number | null;
+  /** Peak resident memory of its processes in the window, its MemorySize (MB); kills for it. */
+  maxMemoryUsedMb?: number | null;
+  memorySizeMb?: number | null;
+  outOfMemory?: number;
   /** Peak busy per second, oldest first, from `historyStart`. */
   concurrency: number[];
 }
@@ -42,6 +47,8 @@ export interface ExecutorStats {
   historyStart: number;
   /** False when the patch that counts throttles is not applied (another LocalStack). */
   throttlesCounted: boolean;
+  /** The executor reports memory (an earlier one did not: "not reported"). */
+  memoryMeasured?: boolean;
   /** By deployed function name; a function the executor never started is absent. */
   functions: Record<string, ExecutorFunctionStats>;
 }
@@ -62,11 +69,15 @@ const COUNTS = [
   "timeouts",
 ] as const satisfies readonly (keyof ExecutorFunctionStats)[];
 
+const MEMORY: string[] = ["maxMemoryUsedMb", "memorySizeMb", "outOfMemory"];
+
 const isCount = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v >= 0;
 
 function parseFunction(name: string, raw: unknown, historyLength: number): ExecutorFunctionStats {
   const fn = (raw ?? {}) as Record<string, unknown>;
-  for (const field of COUNTS) {
+  // Memory is absent (or null) from an executor that does not measure it (memoryMeasured).
+  for (const field of [...COUNTS, ...MEMORY]) {
+    if (MEMORY.includes(field) && fn[field] == null) continue;
     if (!isCount(fn[field])) throw new ExecutorStatsError(`${name}.${field} is not a count`);
   }
   for (const field of ["durationP50Ms", "durationP95Ms"] as const) {
@@ -106,7 +117,7 @@ export function parseExecutorStats(body: unknown): ExecutorStats {
 }
 
 export const HOST_SOURCE =
-  "LocalStack host mode: the host executor's own count (an instance is a node process it started), SQS and Lambda; not reported: waits (LocalStack refuses a call over the limit: a throttle) and the queue's oldest age";
+  "LocalStack host mode: the host executor's own count (an instance: a node process it started), SQS and Lambda; no waits (LocalStack refuses a call over the limit) nor the queue's age";
 
 export interface HostAnswers {
   stats: ExecutorStats;
@@ -127,6 +138,8 @@ export function hostExecutorReport(
   reported.waiting = false;
   reported.waits = false;
   reported.throttles = stats.throttlesCounted;
+  // An executor that does not say memoryMeasured sends no memory figure: each stays null.
+  reported.maxMemoryUsedMb = reported.memorySizeMb = reported.outOfMemory = !!stats.memoryMeasured;
   // A function the executor has not started has no instance and has run nothing: measured 0.
   const idle: ExecutorFunctionStats = {
     instances: 0,
@@ -161,6 +174,9 @@ export function hostExecutorReport(
       timeouts: measured.timeouts,
       durationP50Ms: measured.durationP50Ms,
       durationP95Ms: measured.durationP95Ms,
+      maxMemoryUsedMb: measured.maxMemoryUsedMb ?? null,
+      memorySizeMb: measured.memorySizeMb ?? null,
+      outOfMemory: measured.outOfMemory ?? null,
     };
   });
   return {

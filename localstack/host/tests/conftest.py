@@ -41,6 +41,9 @@ exports.echo = async (event, context) => ({
 exports.slow = () => new Promise((resolve) => setTimeout(() => resolve("late"), 30000));
 exports.block = () => { const end = Date.now() + 30000; while (Date.now() < end) {} };
 exports.crash = async () => { console.log("about to exit"); process.exit(3); };
+exports.leak = async () => { const kept = []; for (;;) { kept.push(Buffer.alloc(8e6, 1)); await new Promise((r) => setTimeout(r, 10)); } };
+exports.asyncThrow = async () => { setTimeout(() => { throw new TypeError("async bug"); }, 1); await new Promise((r) => setTimeout(r, 500)); return "survived"; };
+exports.rejection = async () => { Promise.reject(new RangeError("nobody catches this")); await new Promise((r) => setTimeout(r, 500)); return "survived"; };
 exports.fail = async () => { throw new TypeError("bad input"); };
 """
 BROKEN_MODULE = 'throw new Error("broken at import");\n'

@@ -111,6 +111,35 @@ def test_a_crash_fails_the_invocation_and_the_next_one_starts_afresh(environment
     assert executor.process.popen.pid != pid
 
 
+def test_memory_past_memory_size_kills_that_process_only(environments):
+    # Buffers: memory outside the V8 heap, which --max-old-space-size does not limit.
+    executor = environments("index.leak")
+    other = environments("index.echo")
+    other_pid = other.process.popen.pid
+    pid = executor.process.popen.pid
+    result, body = invoke(executor)
+    assert body["errorType"] == "Runtime.OutOfMemory"
+    assert "signal: killed" in body["errorMessage"]
+    assert executor.process.max_memory_mb > 128 - 1
+    assert wait_gone(pid)
+    result, body = invoke(other, {"still": "here"})
+    assert not result.is_error
+    assert other.process.popen.pid == other_pid
+    result, body = invoke(executor)
+    assert executor.process.popen.pid != pid  # a fresh process
+
+
+@pytest.mark.parametrize(
+    ("handler", "error_type"),
+    [("index.asyncThrow", "TypeError"), ("index.rejection", "Runtime.UnhandledPromiseRejection")],
+)
+def test_an_uncaught_error_fails_the_invocation(environments, handler, error_type):
+    executor = environments(handler)
+    result, body = invoke(executor)
+    assert result.is_error
+    assert body["errorType"] == error_type
+
+
 def test_an_init_error_fails_the_start_with_the_runtime_error(environments):
     with pytest.raises(StatusErrorException) as failed:
         environments("broken.handler")

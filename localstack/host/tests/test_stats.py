@@ -20,6 +20,7 @@ from localstack_host_executor.stats import (
     DURATION_BUCKETS,
     HISTORY_SECONDS,
     HostStats,
+    Memory,
     bucket_of,
     host_stats,
     percentile,
@@ -76,6 +77,22 @@ def test_instances_cold_starts_and_outcomes_in_their_windows():
     assert (later["coldStarts"], later["errors"], later["invocationsPerSecond"]) == (0, 0, 0)
     assert later["durationP50Ms"] is None
     assert (later["coldStartsTotal"], later["instances"]) == (2, 1)
+
+
+def test_memory_the_largest_in_the_window_its_size_and_the_out_of_memory_kills():
+    clock = Clock()
+    stats = HostStats(clock)
+    stats.instance_started("fn", 101)
+    assert figures(stats)["maxMemoryUsedMb"] is None  # nothing ended: none, not 0 MB
+    for used, killed in ((60, False), (140, False), (257, True), (58, False)):
+        stats.invocation_ended("fn", stats.invocation_started("fn"), "ok", Memory(used, 256, killed))
+        clock.at += 1
+    now = figures(stats)
+    assert (now["maxMemoryUsedMb"], now["memorySizeMb"], now["outOfMemory"]) == (257, 256, 1)
+    assert stats.report()["memoryMeasured"] is True
+    clock.at += 61
+    later = figures(stats)
+    assert (later["maxMemoryUsedMb"], later["outOfMemory"]) == (None, 0)
 
 
 def test_concurrency_history_holds_each_seconds_peak_and_carries_a_long_call():
@@ -136,6 +153,20 @@ def test_the_executor_counts_its_processes_invocations_and_outcomes(environments
     assert wait_gone(pid_of(executor))
     assert figures(host_stats(), name)["instances"] == 0
     assert figures(host_stats(), slow_name)["instances"] == 0
+
+
+def test_the_executor_reports_memory_and_out_of_memory_kills(environments):
+    echo = environments("index.echo")
+    invoke(echo)
+    quiet = figures(host_stats(), echo.function_version.id.function_name)
+    # A node process's resident memory, well under the function's 128 MB.
+    assert 10 < quiet["maxMemoryUsedMb"] < 128
+    assert (quiet["memorySizeMb"], quiet["outOfMemory"]) == (128, 0)
+    leak = environments("index.leak")
+    invoke(leak)
+    killed = figures(host_stats(), leak.function_version.id.function_name)
+    assert killed["outOfMemory"] == 1
+    assert killed["maxMemoryUsedMb"] >= 128
 
 
 def pid_of(executor) -> int:

@@ -29,6 +29,9 @@ const rng = {
   timeouts: 0,
   durationP50Ms: 101.2,
   durationP95Ms: 104.9,
+  maxMemoryUsedMb: 41.3,
+  memorySizeMb: 256,
+  outOfMemory: 0,
 };
 const hasher = { ...rng, key: "hasher", concurrencyLimit: null, waits: 0, durationP50Ms: null };
 const devReport = {
@@ -71,25 +74,38 @@ describe("the Cloud panel's model", () => {
       "0",
       "101 ms",
       "105 ms",
+      "41 of 256 MB",
     ]);
     expect(r?.limited).toBe(true);
     // No limit, and no calls to time, are facts, not gaps.
     expect(h?.cells[2]?.text).toBe("none");
     expect(h?.cells[9]?.text).toBe("no calls");
     expect(h?.limited).toBe(false);
+    // Out-of-memory kills are shown among the errors.
+    const [killed] = functionRows(
+      parseCloudReport({ ...devReport, functions: [{ ...rng, errors: 3, outOfMemory: 2 }] }),
+    );
+    expect(killed?.cells[7]?.text).toBe("3 (2 out of memory)");
     expect(queueLine(report.queues[0] as never, report.reported)).toBe(
       "2 visible · 8 in flight · oldest 3 s · DLQ 1",
     );
   });
 
   it("shows what a stage does not report as not reported, never as 0", () => {
-    const reported = { ...allReported, instances: false, waits: false, oldestAgeSeconds: false };
+    const reported = {
+      ...allReported,
+      instances: false,
+      waits: false,
+      oldestAgeSeconds: false,
+      maxMemoryUsedMb: false,
+    };
     // Values sent for unreported figures are not trusted.
     const report = parseCloudReport({ ...devReport, reported });
     const [r] = functionRows(report);
     expect(report.functions[0]?.instances).toBeNull();
     expect(r?.cells[1]).toEqual({ text: NOT_REPORTED, notReported: true });
     expect(r?.cells[5]).toEqual({ text: NOT_REPORTED, notReported: true });
+    expect(r?.cells[11]).toEqual({ text: NOT_REPORTED, notReported: true });
     expect(queueLine(report.queues[0] as never, report.reported)).toBe(
       `2 visible · 8 in flight · oldest ${NOT_REPORTED} · DLQ 1`,
     );

@@ -53,6 +53,9 @@ function figures(raw: unknown, reported: Record<FigureName, boolean>): FunctionF
     timeouts: figure("timeouts"),
     durationP50Ms: figure("durationP50Ms"),
     durationP95Ms: figure("durationP95Ms"),
+    maxMemoryUsedMb: figure("maxMemoryUsedMb"),
+    memorySizeMb: figure("memorySizeMb"),
+    outOfMemory: figure("outOfMemory"),
   };
 }
 
@@ -120,6 +123,23 @@ export function formatDuration(ms: number | null, reported: boolean): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** "41 of 256 MB" (Lambda's Max Memory Used against memorySize). */
+export function formatMemory(f: FunctionFigures, r: Record<FigureName, boolean>): string {
+  if (!r.maxMemoryUsedMb) return NOT_REPORTED;
+  const used = f.maxMemoryUsedMb == null ? "–" : whole(f.maxMemoryUsedMb);
+  return r.memorySizeMb && f.memorySizeMb != null
+    ? `${used} of ${whole(f.memorySizeMb)} MB`
+    : `${used} MB`;
+}
+
+/** Errors, with the out-of-memory kills among them when the stage counts them. */
+function errors(f: FunctionFigures, r: Record<FigureName, boolean>): string {
+  const count = formatCount(f.errors, r.errors);
+  return r.outOfMemory && (f.outOfMemory ?? 0) > 0
+    ? `${count} (${whole(f.outOfMemory ?? 0)} out of memory)`
+    : count;
+}
+
 /** One row of the functions table: a cell per column, in order. */
 export interface FunctionRow {
   key: string;
@@ -140,6 +160,7 @@ export const COLUMNS = [
   "Timeouts",
   "p50",
   "p95",
+  "Max memory",
 ] as const;
 
 export function functionRows(report: CloudReport): FunctionRow[] {
@@ -171,10 +192,11 @@ export function functionRows(report: CloudReport): FunctionRow[] {
         cell(formatCount(f.coldStarts, r.coldStarts), r.coldStarts),
         cell(formatCount(f.waits, r.waits), r.waits),
         cell(formatCount(f.throttles, r.throttles), r.throttles),
-        cell(formatCount(f.errors, r.errors), r.errors),
+        cell(errors(f, r), r.errors),
         cell(formatCount(f.timeouts, r.timeouts), r.timeouts),
         cell(formatDuration(f.durationP50Ms, r.durationP50Ms), r.durationP50Ms),
         cell(formatDuration(f.durationP95Ms, r.durationP95Ms), r.durationP95Ms),
+        cell(formatMemory(f, r), r.maxMemoryUsedMb),
       ],
     };
   });

@@ -47,7 +47,7 @@ from .endpoint import (
 from .node import node_bin, node_for, node_version, runtime_js
 from .process import KILL_WAIT_SEC, RuntimeProcess
 from .settings import HEAP_SHARE_OF_MEMORY, MIN_HEAP_MB, settings
-from .stats import host_stats
+from .stats import Memory, host_stats
 
 LOG = logging.getLogger(__name__)
 # Lambda's defaults, for a function version that does not say.
@@ -106,9 +106,9 @@ class HostRuntimeExecutor(RuntimeExecutor):
             memory = int(self.function_version.config.memory_size or DEFAULT_MEMORY_MB)
             args.append(f"--max-old-space-size={max(MIN_HEAP_MB, int(memory * HEAP_SHARE_OF_MEMORY))}")
         args.append(str(runtime_js()))
-        self.process = RuntimeProcess(
-            args, code_dir, self._process_env(code_dir), self.id[:8], self._on_exit
-        )
+        memory = int(self.function_version.config.memory_size or DEFAULT_MEMORY_MB)
+        env = self._process_env(code_dir)
+        self.process = RuntimeProcess(args, code_dir, env, self.id[:8], self._on_exit, memory)
         pid = self.process.popen.pid
         host_stats().instance_started(self._function_name, pid)
         if not self.process.alive:  # exited before it was counted: _on_exit ran first
@@ -143,15 +143,20 @@ class HostRuntimeExecutor(RuntimeExecutor):
         stats = host_stats()
         started = stats.invocation_started(self._function_name)
         outcome = "error"
+        process = self.process
         try:
             result = self._invoke(payload)
+            process = self.process  # a fresh one, when the call started one
             if not result.is_error:
                 outcome = "ok"
             elif _is_timeout(result.payload):
                 outcome = "timeout"
             return result
         finally:
-            stats.invocation_ended(self._function_name, started, outcome)
+            size = int(self.function_version.config.memory_size or DEFAULT_MEMORY_MB)
+            used = process.max_memory_mb if process is not None else 0
+            oom = process is not None and process.out_of_memory
+            stats.invocation_ended(self._function_name, started, outcome, Memory(used, size, oom))
 
     def _invoke(self, payload: dict[str, str]) -> InvocationResult:
         request_id = payload.get("invoke-id", "")
@@ -186,6 +191,9 @@ class HostRuntimeExecutor(RuntimeExecutor):
                 code = process.popen.wait(timeout=KILL_WAIT_SEC)
                 message = f"RequestId: {request_id} Error: Runtime exited with error: exit status {code}"
                 payload = error_json("Runtime.ExitError", message)
+                if process.out_of_memory:
+                    killed = f"RequestId: {request_id} Error: Runtime exited with error: signal: killed"
+                    payload = error_json("Runtime.OutOfMemory", killed)
                 return InvocationResult(
                     request_id, payload, is_error=True, logs=process.output_since(mark)
                 )
@@ -211,7 +219,7 @@ class HostRuntimeExecutor(RuntimeExecutor):
             + f"END RequestId: {request_id}\n"
             + f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\t"
             + f"Billed Duration: {int(duration) + 1} ms\tMemory Size: {memory} MB\t"
-            + "Max Memory Used: 0 MB\n"
+            + f"Max Memory Used: {process.max_memory_mb} MB\n"
         )
 
     # ---- addresses ------------------------------------------------------------------------

@@ -1,12 +1,18 @@
 """One host ``node`` process running runtime/ (the execution environment): started in its own
 session so that a stop kills the handler's children too, its output kept for ``get_logs`` and
-for invocations that end without reporting (a crash, a kill), and its exit reported once."""
+for invocations that end without reporting (a crash, a kill), and its exit reported once.
+
+Its memory is watched as Lambda watches a sandbox's: the process's resident memory (VmRSS,
+which counts the V8 heap and Buffers alike) is sampled every ``MEMORY_WATCH_SEC``; past the
+function's MemorySize the process is killed, and ``out_of_memory`` says so (the invocation then
+fails with ``Runtime.OutOfMemory``). ``max_memory_mb`` is its peak (Lambda's Max Memory Used)."""
 
 import logging
 import os
 import signal
 import subprocess
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +20,8 @@ from pathlib import Path
 LOG = logging.getLogger(__name__)
 
 OUTPUT_LINES_KEPT = 2000
+# How often a runtime's resident memory is compared with its MemorySize.
+MEMORY_WATCH_SEC = 0.1
 # After SIGTERM, how long a runtime has to exit before SIGKILL.
 TERM_GRACE_SEC = 1.0
 KILL_WAIT_SEC = 5.0
@@ -27,9 +35,12 @@ class RuntimeProcess:
         env: dict[str, str],
         name: str,
         on_exit: Callable[["RuntimeProcess", int], None],
+        memory_limit_mb: int | None = None,
     ):
         self._output: deque[str] = deque(maxlen=OUTPUT_LINES_KEPT)
         self.lines_seen = 0
+        self.max_memory_mb = 0
+        self.out_of_memory = False
         self.popen = subprocess.Popen(
             args,
             cwd=str(cwd),
@@ -45,6 +56,31 @@ class RuntimeProcess:
             name=f"lambda-host-wait-{name}",
             daemon=True,
         ).start()
+        if memory_limit_mb is not None:
+            threading.Thread(
+                target=self._watch_memory,
+                args=(memory_limit_mb,),
+                name=f"lambda-host-memory-{name}",
+                daemon=True,
+            ).start()
+
+    def _watch_memory(self, limit_mb: int) -> None:
+        status = f"/proc/{self.popen.pid}/status"
+        while self.alive:
+            try:
+                with open(status) as lines:
+                    rss = [int(line.split()[1]) for line in lines if line.startswith("VmRSS:")]
+            except (OSError, ValueError):
+                return  # the process is gone
+            rss_kb = rss[0] if rss else 0
+            self.max_memory_mb = max(self.max_memory_mb, rss_kb // 1024)
+            if rss_kb > limit_mb * 1024:
+                pid = self.popen.pid
+                LOG.warning("host runtime pid %s used %s MB of its %s MB: killed", pid, rss_kb // 1024, limit_mb)
+                self.out_of_memory = True
+                self.kill(force=True)
+                return
+            time.sleep(MEMORY_WATCH_SEC)
 
     @property
     def alive(self) -> bool:

@@ -9,7 +9,10 @@ process this executor starts, so it knows the figures first hand:
   the peak of busy in each second;
 * every invocation's **outcome** (ok, error, timeout) and **duration**;
 * a **throttle** is a call LocalStack refused at the concurrency limit (counted by a patch of
-  ``LambdaVersionManager.invoke``, see patches.py; unpatched, throttles are not reported).
+  ``LambdaVersionManager.invoke``, see patches.py; unpatched, throttles are not reported);
+* **memory**: the largest resident memory of a function's process as its invocations end
+  (Lambda's Max Memory Used, process.py samples it), its MemorySize, and the processes killed
+  for going past it (out of memory).
 
 Served as JSON at ``GET /_host_executor/stats`` on LocalStack's gateway (stats_route.py);
 the webui function's ``GET /cloud`` reads it (functions/webui/cloud/host-report.ts). Memory
@@ -60,6 +63,15 @@ def percentile(histogram: dict[int, int], q: float) -> float | None:
     return None  # unreachable: the ranks add up to total
 
 
+@dataclass(frozen=True)
+class Memory:
+    """A function process's memory as an invocation ended."""
+
+    used_mb: int = 0
+    size_mb: int | None = None
+    out_of_memory: bool = False
+
+
 @dataclass
 class Second:
     """What happened to one function in one second."""
@@ -69,6 +81,8 @@ class Second:
     throttles: int = 0
     errors: int = 0
     timeouts: int = 0
+    out_of_memory: int = 0
+    max_memory_mb: int = 0
     # Peak of busy within the second, and busy at its last event.
     peak: int = 0
     level: int = 0
@@ -82,6 +96,7 @@ class FunctionStats:
         self.instances: set[int] = set()  # pids of live runtime processes
         self.busy = 0
         self.cold_starts_total = 0
+        self.memory_size_mb: int | None = None
         self._seconds: dict[int, Second] = {}
         # Busy at the end of the newest second dropped from the history.
         self._level_before = 0
@@ -111,11 +126,16 @@ class FunctionStats:
         slot.level = self.busy
         slot.peak = max(slot.peak, self.busy)
 
-    def invocation_ended(self, now: float, duration_ms: float, outcome: str) -> None:
+    def invocation_ended(
+        self, now: float, duration_ms: float, outcome: str, memory: Memory = Memory()
+    ) -> None:
         slot = self._second(now)
         self.busy = max(0, self.busy - 1)
         slot.level = self.busy
         slot.invocations += 1
+        slot.max_memory_mb = max(slot.max_memory_mb, memory.used_mb)
+        slot.out_of_memory += 1 if memory.out_of_memory else 0
+        self.memory_size_mb = memory.size_mb
         if outcome == "error":
             slot.errors += 1
         elif outcome == "timeout":
@@ -155,6 +175,9 @@ class FunctionStats:
             "timeouts": sum(s.timeouts for s in window),
             "durationP50Ms": percentile(durations, 0.5),
             "durationP95Ms": percentile(durations, 0.95),
+            "maxMemoryUsedMb": max((s.max_memory_mb for s in window), default=0) or None,
+            "memorySizeMb": self.memory_size_mb,
+            "outOfMemory": sum(s.out_of_memory for s in window),
             "concurrency": history,
         }
 
@@ -189,10 +212,12 @@ class HostStats:
             self._fn(name).invocation_started(now)
             return now
 
-    def invocation_ended(self, name: str, started: float, outcome: str) -> None:
+    def invocation_ended(
+        self, name: str, started: float, outcome: str, memory: Memory = Memory()
+    ) -> None:
         with self._lock:
             now = self._clock()
-            self._fn(name).invocation_ended(now, max(0.0, (now - started) * 1000), outcome)
+            self._fn(name).invocation_ended(now, max(0.0, (now - started) * 1000), outcome, memory)
 
     def throttled(self, name: str) -> None:
         with self._lock:
@@ -208,6 +233,7 @@ class HostStats:
                 # Epoch second of the first entry of every function's `concurrency`.
                 "historyStart": int(now) - HISTORY_SECONDS + 1,
                 "throttlesCounted": self.throttles_counted,
+                "memoryMeasured": True,
                 "functions": {name: fn.figures(now) for name, fn in sorted(self._functions.items())},
             }
 
