@@ -18,7 +18,7 @@ import {
   type RunnableService,
   sharedAwsSettings,
 } from "./serverless/function-specs";
-import { guardHapiServers } from "./serverless/hapi-guard";
+import { extendOfflineServers } from "./serverless/hapi-servers";
 import { fillLocalTokens } from "./serverless/local-tokens";
 import {
   checkedServerlessOffline,
@@ -89,8 +89,8 @@ export class LocalCloudPlugin {
 
   /**
    * A start that fails stops what it had started, and the process exits after serverless
-   * prints the error: left alone, file watchers and servers would keep it running, half up.
-   * Errors raised on purpose are printed by serverless as the user's (no stack): errors.ts.
+   * prints the error (errors raised on purpose without a stack: errors.ts); left alone, file
+   * watchers and servers would keep it running, half up.
    */
   private async failingCleanly(step: () => Promise<void>): Promise<void> {
     try {
@@ -108,8 +108,8 @@ export class LocalCloudPlugin {
     this.startedAt = Date.now() - process.uptime() * 1000;
     // First of all: on a serverless-offline release it was not written for, nothing starts.
     this.offline = checkedServerlessOffline(this.serverless.serviceDir);
-    // Its API and Lambda invoke API answer only this machine's pages, as our own servers do.
-    guardHapiServers(this.offline.dir, this.environment.guard);
+    // Its API and invoke API: only this machine's pages get in; failures carry their type.
+    extendOfflineServers(this.offline.dir, this.environment.guard);
     this.router.install();
     // Until serverless-offline listens for Ctrl-C (once ready), a signal stops what we started.
     process.once("SIGINT", this.abortStart);
@@ -135,7 +135,6 @@ export class LocalCloudPlugin {
       onGiveUp: (err) => this.giveUp(err),
     });
     if (redis.stop) this.running.push({ name: "redis", stop: redis.stop });
-    const redisUrl = redis.url;
 
     const tokens = fillLocalTokens(service, this.serverless.serviceDir, s.stateDir);
     if (tokens.note) this.say(tokens.note);
@@ -144,7 +143,7 @@ export class LocalCloudPlugin {
     const { guard } = this.environment;
     const bridgeLog = this.router.channel("bridge");
     const bridge = await startBridge({
-      redisUrl,
+      redisUrl: redis.url,
       token,
       port: s.bridgePort,
       guard,

@@ -20,7 +20,9 @@ export class FunctionError extends Error {
   ) {
     super(message);
     this.name = errorType;
-    if (stack) this.stack = stack;
+    // The first line names the type, as Lambda's trace does (Runtime.* wraps another error's
+    // stack): serverless-offline's invoke API reads the type from it (hapi-servers.ts).
+    if (stack) this.stack = stack.replace(/^[^\n]*/, `${errorType}: ${message}`);
   }
 
   /** A handler's own error leaves its instance warm; a failed init or a crash ends it. */

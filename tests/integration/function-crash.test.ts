@@ -88,3 +88,23 @@ describe("LOCAL_CLOUD_INJECT_FAULT, the tests' way to put a bug into a function"
     ).rejects.toThrow(/LOCAL_CLOUD_INJECT_FAULT: "nope:exit" names no function of the service/);
   });
 });
+
+describe("the Lambda invoke API", () => {
+  it.each([
+    ["exit", "Runtime.ExitError"],
+    ["rejection", "Runtime.UnhandledPromiseRejection"],
+  ])(
+    "answers a %s with Lambda's error shape and the function's error type",
+    async (action, errorType) => {
+      const res = await fetch(
+        `http://127.0.0.1:${cloud().ports.lambda}/2015-03-31/functions/timeouts-dev-free/invocations`,
+        { method: "POST", body: JSON.stringify({ pathParameters: { action } }) },
+      );
+      expect(res.status).toBe(200); // as Lambda's Invoke: the failure is in the payload
+      expect(res.headers.get("x-amz-function-error")).toBe("Unhandled");
+      const body = (await res.json()) as { errorType: string; errorMessage: string };
+      expect(body.errorType).toBe(errorType);
+      expect(body.errorMessage.length).toBeGreaterThan(0);
+    },
+  );
+});

@@ -1,17 +1,21 @@
 /**
- * The shared guard (common/http-guard.ts) in front of serverless-offline's two servers, the API
- * (API Gateway, :3000) and the Lambda invoke API (:3002). Both are hapi servers that
- * serverless-offline creates and keeps in private fields, with a CORS extension that reflects
- * any Origin; serverless-offline offers no hook for either. So this reaches one level down:
- * every hapi server of the hapi that serverless-offline loads gets, as it starts, an `onRequest`
- * extension (hapi's public API; the first step of a request, before routing, CORS preflights
- * and payload parsing) that answers a foreign Host or Origin with 403 itself and abandons the
- * request, so that no later step (serverless-offline's origin-reflecting `onPreResponse`
- * included) runs.
+ * What the local cloud adds to serverless-offline's two servers, the API (API Gateway, :3000)
+ * and the Lambda invoke API (:3002), both hapi servers that serverless-offline creates and
+ * keeps in private fields, with no hook of its own for either. So this reaches one level down:
+ * every hapi server of the hapi that serverless-offline loads gets, as it starts, two
+ * extensions through hapi's public `ext()`:
+ * - `onRequest` (the first step of a request, before routing, CORS preflights and payload
+ *   parsing): the shared guard (common/http-guard.ts). A foreign Host or Origin is answered with
+ *   403 here and the request abandoned, so that no later step (serverless-offline's
+ *   origin-reflecting `onPreResponse` included) runs;
+ * - `onPreResponse` on the invoke route: a failed invocation answers with the function's own
+ *   error type, as Lambda's Invoke API does (serverless-offline writes "Error" whatever failed;
+ *   the type is the first line of the trace it sends, `<type>: <message>`).
  *
  * Written for the one hapi release below (the lockfile pins it under serverless-offline
- * 13.10.1): `guardHapiServers` refuses another, and tests/integration/offline-contract.test.ts
- * and tests/integration/walls.test.ts check it against the real servers.
+ * 13.10.1): `extendOfflineServers` refuses another, and
+ * tests/integration/hapi-servers-contract.test.ts and tests/integration/walls.test.ts check it
+ * against the real servers.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -24,6 +28,8 @@ export const HAPI_VERSION = "21.4.10";
 /** The parts of a hapi server and request this uses (hapi's documented API). */
 interface HapiRequest {
   headers: Record<string, string | undefined>;
+  route: { path: string };
+  response: { source?: unknown } | null;
   raw: {
     req: { resume(): void };
     res: { writeHead(s: number, h: object): void; end(b: string): void };
@@ -35,7 +41,10 @@ interface HapiToolkit {
 }
 export interface HapiServerSurface {
   start(): Promise<void>;
-  ext(event: "onRequest", method: (request: HapiRequest, h: HapiToolkit) => symbol): void;
+  ext(
+    event: "onRequest" | "onPreResponse",
+    method: (request: HapiRequest, h: HapiToolkit) => symbol,
+  ): void;
 }
 
 /** hapi is installed in another version than the guard was written for. */
@@ -62,11 +71,27 @@ export function locateHapi(offlineDir: string): {
 
 const guarded = new WeakSet<object>();
 
+/** serverless-offline's Lambda invoke route (src/lambda/routes/invocations/invocationsRoute.js). */
+export const INVOKE_ROUTE = "/2015-03-31/functions/{functionName}/invocations";
+const ERROR_TYPE = /^([A-Za-z_$][\w$.]*): /;
+
+/**
+ * The function's error type in a failed invocation's answer: serverless-offline writes
+ * `errorType: "Error"` and the error's stack as `trace`, whose first line is `<type>: <message>`.
+ */
+export function withErrorType(payload: unknown): unknown {
+  const answer = payload as { errorType?: unknown; trace?: unknown } | null;
+  if (answer?.errorType !== "Error" || !Array.isArray(answer.trace)) return payload;
+  const type = ERROR_TYPE.exec(String(answer.trace[0] ?? ""))?.[1];
+  return type ? { ...answer, errorType: type } : payload;
+}
+
 /**
  * From now on, every hapi server of serverless-offline's hapi refuses foreign Host names and
- * Origins before anything else runs. Call before serverless-offline starts its servers.
+ * Origins before anything else runs, and its invoke API names a failure's error type. Call
+ * before serverless-offline starts its servers.
  */
-export function guardHapiServers(offlineDir: string, policy: GuardPolicy): void {
+export function extendOfflineServers(offlineDir: string, policy: GuardPolicy): void {
   const hapi = locateHapi(offlineDir);
   if (hapi.version !== HAPI_VERSION) {
     throw new HapiVersionError(
@@ -93,6 +118,13 @@ export function guardHapiServers(offlineDir: string, policy: GuardPolicy): void 
       request.raw.res.end(answer.body);
       request.raw.req.resume();
       return h.abandon;
+    });
+    this.ext("onPreResponse", (request, h) => {
+      const response = request.response;
+      if (request.route.path === INVOKE_ROUTE && response && "source" in response) {
+        response.source = withErrorType(response.source);
+      }
+      return h.continue;
     });
     return start.call(this);
   };

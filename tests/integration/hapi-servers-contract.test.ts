@@ -2,10 +2,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../../common/project";
-import { HAPI_VERSION, locateHapi } from "../../offline/serverless/hapi-guard";
+import { HAPI_VERSION, locateHapi } from "../../offline/serverless/hapi-servers";
 import { locateServerlessOffline } from "../../offline/serverless/offline-internals";
 
-// The contract of offline/serverless/hapi-guard.ts with the hapi serverless-offline loads,
+// The contract of offline/serverless/hapi-servers.ts with the hapi serverless-offline loads,
 // checked on the installed packages: the version it is written for, the two servers created
 // from that hapi's `Server`, and what the guard uses of hapi's server and toolkit. Its effect on
 // the running servers is checked by tests/integration/walls.test.ts.
