@@ -15,7 +15,10 @@ const KiB = 1024;
 const bundleLimits: Record<string, number> = {
   rng: 10 * KiB,
   hasher: 10 * KiB,
-  webui: 100 * KiB,
+  // @upstash/redis is 80 KiB of it. 102,347 bytes before issue 24 put each function's memory
+  // (Lambda's Max Memory Used, from the REPORT lines already queried for cold starts) into the
+  // AWS Cloud panel: +438 bytes.
+  webui: 101 * KiB,
   worker: 150 * KiB,
   supervisor: 150 * KiB,
   scale: 150 * KiB,

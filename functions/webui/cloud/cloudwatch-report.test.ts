@@ -134,6 +134,9 @@ describe("the report from AWS's recorded answers", () => {
       "coldStartsTotal",
       "waits",
       "timeouts",
+      "maxMemoryUsedMb",
+      "memorySizeMb",
+      "outOfMemory",
       "concurrencyHistory",
     ] as const) {
       expect(report.reported[figure], figure).toBe(false);
@@ -168,7 +171,16 @@ describe("the report from AWS's recorded answers", () => {
       ["hasher", 2],
       ["worker", 0],
     ]);
-    expect(report.source).toMatch(/Logs Insights/);
+    expect(report.source).toMatch(/Logs Insights \(cold starts, memory\)/);
+    // Memory from the same REPORT lines; a function without any: reported, nothing measured.
+    expect(report.reported.maxMemoryUsedMb).toBe(true);
+    expect(report.reported.memorySizeMb).toBe(true);
+    expect(report.reported.outOfMemory).toBe(false);
+    expect(report.functions.map((fn) => [fn.key, fn.maxMemoryUsedMb, fn.memorySizeMb])).toEqual([
+      ["rng", 74, 256],
+      ["hasher", 81, 256],
+      ["worker", null, null],
+    ]);
   });
 
   it("makes a figure not reported for the stage when one of its queries failed", () => {

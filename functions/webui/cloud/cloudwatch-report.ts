@@ -30,7 +30,7 @@ import {
   QUEUE_AGE_ID,
   type RecordedAnswers,
 } from "./cloudwatch-queries";
-import { coldStartsByFunction } from "./cold-starts";
+import { reportLinesByFunction } from "./cold-starts";
 import { sqsQueueFigures } from "./queue-figures";
 
 /** Points of one result, newest first; none when the result is missing or failed. */
@@ -54,7 +54,7 @@ function points(
 }
 
 export const cloudWatchSource = (platform: MetricsPlatform) =>
-  `${platform.name}: CloudWatch one-minute metrics${platform.coldStartsFromLogs ? " and Logs Insights (cold starts)" : ""} of the newest complete minute, SQS and Lambda; not in them: instances, ${platform.coldStartsFromLogs ? "" : "cold starts, "}waits, timeouts, the per-second history`;
+  `${platform.name}: CloudWatch one-minute metrics${platform.coldStartsFromLogs ? " and Logs Insights (cold starts, memory)" : ""} of the newest complete minute, SQS and Lambda; not in them: instances, ${platform.coldStartsFromLogs ? "" : "cold starts, memory, "}waits, timeouts, out-of-memory kills, the per-second history`;
 
 export function cloudWatchReport(
   stage: string,
@@ -76,8 +76,11 @@ export function cloudWatchReport(
   >;
   reported.concurrencyLimit = true;
   reported.coldStarts = answers.coldStartRows !== undefined;
-  const coldStarts = answers.coldStartRows
-    ? coldStartsByFunction(functions, answers.coldStartRows)
+  // The same REPORT lines give memory (Lambda's Max Memory Used); out-of-memory kills are not
+  // in them.
+  reported.maxMemoryUsedMb = reported.memorySizeMb = reported.coldStarts;
+  const lines = answers.coldStartRows
+    ? reportLinesByFunction(functions, answers.coldStartRows)
     : undefined;
   reported.invocationsPerSecond = published("Invocations");
   reported.errors = published("Errors");
@@ -117,7 +120,7 @@ export function cloudWatchReport(
       concurrencyLimit: answers.reservedConcurrency[fn.key] ?? null,
       invocationsPerSecond:
         invocations === null ? null : Number((invocations / CLOUDWATCH_PERIOD_SECONDS).toFixed(2)),
-      coldStarts: coldStarts?.[fn.key] ?? null,
+      coldStarts: lines?.[fn.key]?.coldStarts ?? null,
       coldStartsTotal: null,
       waits: null,
       throttles: sum("throttles", "throttles"),
@@ -125,6 +128,8 @@ export function cloudWatchReport(
       timeouts: null,
       durationP50Ms: percentile("p50", "durationP50Ms"),
       durationP95Ms: percentile("p95", "durationP95Ms"),
+      maxMemoryUsedMb: lines?.[fn.key]?.maxMemoryUsedMb ?? null,
+      memorySizeMb: lines?.[fn.key]?.memorySizeMb ?? null,
     };
   });
   // A figure found unreported at some function is null at every function.

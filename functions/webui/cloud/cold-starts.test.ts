@@ -1,10 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { awsColdStartResults, FUNCTIONS } from "../../../tests/fixtures/cloudwatch-answers";
-import { COLD_START_QUERY, coldStartsByFunction, logGroupOf } from "./cold-starts";
+import { COLD_START_QUERY, logGroupOf, reportLinesByFunction } from "./cold-starts";
+
+const coldStartsByFunction = (...args: Parameters<typeof reportLinesByFunction>) =>
+  Object.fromEntries(
+    Object.entries(reportLinesByFunction(...args)).map(([key, lines]) => [key, lines.coldStarts]),
+  );
+const memoryByFunction = (...args: Parameters<typeof reportLinesByFunction>) =>
+  Object.fromEntries(
+    Object.entries(reportLinesByFunction(...args)).map(([key, { coldStarts: _, ...memory }]) => [
+      key,
+      memory,
+    ]),
+  );
 
 describe("cold starts from CloudWatch Logs", () => {
   it("counts the REPORT lines that carry an Init Duration, per log group", () => {
-    expect(COLD_START_QUERY).toContain("ispresent(@initDuration)");
+    expect(COLD_START_QUERY).toContain('sum(strcontains(@message, "Init Duration"))');
     expect(COLD_START_QUERY).toContain('@type = "REPORT"');
     expect(coldStartsByFunction(FUNCTIONS, awsColdStartResults.results)).toEqual({
       rng: 1,
@@ -29,5 +41,25 @@ describe("cold starts from CloudWatch Logs", () => {
     expect(logGroupOf({ key: "rng", name: "dockercoins-prod-rng" })).toBe(
       "/aws/lambda/dockercoins-prod-rng",
     );
+  });
+
+  it("reads each function's largest Max Memory Used and its Memory Size, in MB", () => {
+    expect(COLD_START_QUERY).toContain("max(@maxMemoryUsed) as maxMemoryUsed");
+    expect(memoryByFunction(FUNCTIONS, awsColdStartResults.results)).toEqual({
+      rng: { maxMemoryUsedMb: 74, memorySizeMb: 256 },
+      hasher: { maxMemoryUsedMb: 81, memorySizeMb: 256 },
+      // No REPORT line in the range: nothing measured, not 0.
+      worker: { maxMemoryUsedMb: null, memorySizeMb: null },
+    });
+    const unreadable = [
+      [
+        { field: "@log", value: "1:/aws/lambda/dockercoins-prod-rng" },
+        { field: "maxMemoryUsed", value: "n/a" },
+      ],
+    ];
+    expect(memoryByFunction(FUNCTIONS, unreadable).rng).toEqual({
+      maxMemoryUsedMb: null,
+      memorySizeMb: null,
+    });
   });
 });
