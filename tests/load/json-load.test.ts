@@ -6,8 +6,9 @@ import { type LoadReport, runLoad } from "../support/load";
 // /json at 64 concurrent clients for 30 s through the dashboard server (which forwards to the
 // webui function, which reads Redis through the bridge), with one worker mining meanwhile.
 // Zero errors allowed; the cloud's and Redis's resident memory may grow less than 20 %, judged
-// after 20 s idle: under load RSS depends on when the last major GC ran (one CI run ended a
-// 30 s window at +21 % with no GC in it; the same code reclaimed it all in other runs).
+// on the lowest sample of 20 s idle: under load RSS depends on when the last major GC ran (one
+// CI run ended a 30 s window at +21 % with no GC in it; the same code reclaimed it all in
+// other runs).
 const CONCURRENCY = 64;
 const DURATION_MS = 30_000;
 /** Idle time after each run before memory is judged (tests/support/load.ts). */
