@@ -1,5 +1,6 @@
 /** HTTP plumbing for the Upstash bridge: body reading with a size cap, JSON replies, lifecycle. */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { isLoopbackHostname } from "../http-guard";
 import { BridgeHttpError, type Json } from "./protocol";
 
 /** How long closeServer() lets in-flight requests finish before cutting their sockets. */
@@ -67,6 +68,7 @@ export function sendJson(res: ServerResponse, status: number, body: Json): void 
   res.end(payload);
 }
 
+/** A bind address on loopback ("127.0.0.1", "::1", "localhost"), by the guard's own table. */
 export function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || host.startsWith("127.");
+  return isLoopbackHostname(host.includes(":") ? `[${host}]` : host);
 }

@@ -18,10 +18,11 @@
  * against the real servers.
  */
 import { existsSync, readFileSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { LocalCloudError } from "../../common/errors";
-import { checkRequest, type GuardPolicy, refusal } from "../../common/http-guard";
+import { type GuardPolicy, refuseForeign } from "../../common/http-guard";
 
 export const HAPI_VERSION = "21.4.10";
 
@@ -31,8 +32,8 @@ interface HapiRequest {
   route: { path: string };
   response: { source?: unknown } | null;
   raw: {
-    req: { resume(): void };
-    res: { writeHead(s: number, h: object): void; end(b: string): void };
+    req: IncomingMessage;
+    res: ServerResponse;
   };
 }
 interface HapiToolkit {
@@ -107,18 +108,10 @@ export function extendOfflineServers(offlineDir: string, policy: GuardPolicy): v
   guarded.add(proto);
   const start = proto.start;
   proto.start = function (this: HapiServerSurface) {
-    this.ext("onRequest", (request, h) => {
-      const verdict = checkRequest(
-        { host: request.headers.host, origin: request.headers.origin },
-        policy,
-      );
-      if (verdict.allowed) return h.continue;
-      const answer = refusal(verdict);
-      request.raw.res.writeHead(answer.status, answer.headers);
-      request.raw.res.end(answer.body);
-      request.raw.req.resume();
-      return h.abandon;
-    });
+    // Refused: the guard has answered on the raw response; hapi abandons the request.
+    this.ext("onRequest", (request, h) =>
+      refuseForeign(request.raw.req, request.raw.res, policy) ? h.abandon : h.continue,
+    );
     this.ext("onPreResponse", (request, h) => {
       const response = request.response;
       if (request.route.path === INVOKE_ROUTE && response && "source" in response) {
