@@ -169,6 +169,16 @@ def test_the_executor_reports_memory_and_out_of_memory_kills(environments):
     assert killed["maxMemoryUsedMb"] >= 128
 
 
+def test_the_peak_counts_what_the_sampler_did_not_see(environments, monkeypatch):
+    # One sample at start, then none for a minute: the peak still comes from the kernel's
+    # high-water mark, as Lambda's Max Memory Used does (it was the sampler's start-up 8 MB).
+    monkeypatch.setattr("localstack_host_executor.process.MEMORY_WATCH_SEC", 60)
+    echo = environments("index.echo")
+    invoke(echo)
+    assert 10 < figures(host_stats(), echo.function_version.id.function_name)["maxMemoryUsedMb"]
+    assert 10 < echo.process.max_memory_mb < 128
+
+
 def pid_of(executor) -> int:
     return executor.process.popen.pid
 

@@ -39,7 +39,7 @@ class RuntimeProcess:
     ):
         self._output: deque[str] = deque(maxlen=OUTPUT_LINES_KEPT)
         self.lines_seen = 0
-        self.max_memory_mb = 0
+        self._peak_kb = 0
         self.out_of_memory = False
         self.popen = subprocess.Popen(
             args,
@@ -64,16 +64,30 @@ class RuntimeProcess:
                 daemon=True,
             ).start()
 
+    def _memory_kb(self) -> dict[str, int] | None:
+        """VmRSS and VmHWM of the live process, in kB; None once it is gone."""
+        try:
+            with open(f"/proc/{self.popen.pid}/status") as lines:
+                fields = (line.split() for line in lines if line.startswith(("VmRSS:", "VmHWM:")))
+                found = {f[0].rstrip(":"): int(f[1]) for f in fields}
+        except (OSError, ValueError, IndexError):
+            return None
+        self._peak_kb = max(self._peak_kb, found.get("VmHWM", 0), found.get("VmRSS", 0))
+        return found
+
+    @property
+    def max_memory_mb(self) -> int:
+        """The peak resident memory so far (the last one read, once the process is gone)."""
+        if self.alive:
+            self._memory_kb()
+        return self._peak_kb // 1024
+
     def _watch_memory(self, limit_mb: int) -> None:
-        status = f"/proc/{self.popen.pid}/status"
         while self.alive:
-            try:
-                with open(status) as lines:
-                    rss = [int(line.split()[1]) for line in lines if line.startswith("VmRSS:")]
-            except (OSError, ValueError):
+            found = self._memory_kb()
+            if found is None:
                 return  # the process is gone
-            rss_kb = rss[0] if rss else 0
-            self.max_memory_mb = max(self.max_memory_mb, rss_kb // 1024)
+            rss_kb = found.get("VmRSS", 0)
             if rss_kb > limit_mb * 1024:
                 pid = self.popen.pid
                 LOG.warning("host runtime pid %s used %s MB of its %s MB: killed", pid, rss_kb // 1024, limit_mb)
