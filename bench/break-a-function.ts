@@ -6,13 +6,9 @@
  * cloud's memory show over WATCH_MS. About 3 minutes. Writes
  * bench/results/<date>-break-a-function.json.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { treeUsage } from "../common/process-stats";
-import { projectRoot } from "../common/project";
-import type { CloudReport } from "../functions/shared/cloud-report";
-import { type LocalCloud, startLocalCloud } from "../tests/support/launcher";
-import { readJson, sleep } from "./cloud";
+import { startLocalCloud } from "../tests/support/launcher";
+import { cloudReport, functionRow, readJson, sleep, writeResult } from "./cloud";
 
 const WATCH_MS = 40_000;
 const SAMPLE_MS = 10_000;
@@ -20,11 +16,6 @@ const BUGS = {
   "process.exit(1) on 10 % of calls": "rng:exit:0.1",
   "a throw in a timer on 5 % of calls": "rng:async-throw:0.05",
   "8 MB of Buffers kept per call": "rng:leak",
-};
-
-const rngRow = async (cloud: LocalCloud) => {
-  const report = (await (await fetch(`${cloud.dashboardUrl}/cloud`)).json()) as CloudReport;
-  return report.functions.find((f) => f.key === "rng");
 };
 
 async function watch(fault: string) {
@@ -47,7 +38,7 @@ async function watch(fault: string) {
       hashesEvery10s: hashes,
       hashesPerSecondAfterFirst10s:
         Math.round(((last - first) / ((WATCH_MS - SAMPLE_MS) / 1000)) * 10) / 10,
-      rng: await rngRow(cloud),
+      rng: functionRow(await cloudReport(cloud), "rng"),
       stripLines: strip.length,
       firstStripLine: strip[0],
     };
@@ -62,9 +53,8 @@ export async function main(): Promise<void> {
     results[bug] = await watch(fault);
     console.log(`${bug}: ${JSON.stringify(results[bug])}`);
   }
-  const dir = join(projectRoot, "bench", "results");
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${new Date().toISOString().slice(0, 10)}-break-a-function.json`);
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), results }, null, 2)}\n`);
-  console.log(`written to ${file}`);
+  const date = new Date().toISOString();
+  console.log(
+    `written to ${writeResult(`${date.slice(0, 10)}-break-a-function.json`, { date, results })}`,
+  );
 }

@@ -11,12 +11,11 @@
  *
  * Writes bench/results/<date>-compare.json with the medians.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { projectRoot } from "../common/project";
 import { startLocalCloud } from "../tests/support/launcher";
-import { BENCH_SCALE_TOKEN, BOTTLENECK_FREE, scaleAndWait, sleep } from "./cloud";
+import { BENCH_SCALE_TOKEN, BOTTLENECK_FREE, scaleAndWait, sleep, writeResult } from "./cloud";
 import { type LoadResult, load, round } from "./load";
 import { type MiningWindow, miningWindow } from "./measure";
 
@@ -132,9 +131,5 @@ export async function main(): Promise<void> {
   console.log(
     JSON.stringify({ baseline, change, delta: result.delta, cloudReportC8: reports }, null, 2),
   );
-  const dir = join(projectRoot, "bench", "results");
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${result.date.slice(0, 10)}-compare.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`written to ${file}`);
+  console.log(`written to ${writeResult(`${result.date.slice(0, 10)}-compare.json`, result)}`);
 }

@@ -4,22 +4,21 @@
  * README's numbers can be reproduced. About 8 minutes. Writes bench/results/<date>-exercises.json.
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { promisify } from "node:util";
 import { projectRoot } from "../common/project";
-import type { CloudReport, FunctionFigures } from "../functions/shared/cloud-report";
-import { eventually, type LocalCloud, startLocalCloud } from "../tests/support/launcher";
-import { BENCH_SCALE_TOKEN, readJson, scaleAndWait, sleep } from "./cloud";
+import type { FunctionFigures } from "../functions/shared/cloud-report";
+import { eventually, type LocalCloud } from "../tests/support/launcher";
+import {
+  BENCH_SCALE_TOKEN,
+  cloudReport,
+  functionRow,
+  hashRate,
+  scaleAndWait,
+  sleep,
+  withCloud as withCloudAs,
+  writeResult,
+} from "./cloud";
 
-const report = async (cloud: LocalCloud) =>
-  (await (await fetch(`${cloud.dashboardUrl}/cloud`)).json()) as CloudReport;
-const fn = (r: CloudReport, key: string) =>
-  r.functions.find((f) => f.key === key) as FunctionFigures;
-const hashRate = async (cloud: LocalCloud, seconds = 10) => {
-  const { series } = await readJson<{ series: { hashes: number[] } }>(cloud);
-  return Math.round((series.hashes.slice(-seconds).reduce((a, b) => a + b, 0) / seconds) * 10) / 10;
-};
 const pick = (f: FunctionFigures) => ({
   instances: f.instances,
   busy: f.busy,
@@ -35,28 +34,23 @@ const pick = (f: FunctionFigures) => ({
   p95Ms: f.durationP95Ms,
 });
 
-async function withCloud<T>(env: Record<string, string>, run: (c: LocalCloud) => Promise<T>) {
-  const cloud = await startLocalCloud({ SCALE_TOKEN: BENCH_SCALE_TOKEN, ...env });
-  try {
-    return await run(cloud);
-  } finally {
-    await cloud.stop();
-  }
-}
+/** The exercises scale through the API, with the benchmarks' token. */
+const withCloud = <T>(env: Record<string, string>, run: (c: LocalCloud) => Promise<T>) =>
+  withCloudAs({ SCALE_TOKEN: BENCH_SCALE_TOKEN, ...env }, run);
 
 /** 1: ten workers, rng limited to one execution at a time. */
 const bottleneck = () =>
   withCloud({}, async (cloud) => {
     await scaleAndWait(cloud, 10);
     await sleep(45_000);
-    const r = await report(cloud);
+    const r = await cloudReport(cloud);
     const rngHistory = r.concurrency?.byFunction.rng?.slice(-45) ?? [];
     return {
       hashesPerSecond: await hashRate(cloud),
-      rng: pick(fn(r, "rng")),
+      rng: pick(functionRow(r, "rng")),
       rngPeakConcurrencyLast45s: Math.max(...rngHistory),
-      hasher: pick(fn(r, "hasher")),
-      worker: pick(fn(r, "worker")),
+      hasher: pick(functionRow(r, "hasher")),
+      worker: pick(functionRow(r, "worker")),
       queue: r.queues[0],
     };
   });
@@ -66,21 +60,21 @@ const scaleOutAndToZero = () =>
   withCloud({ RNG_CONCURRENCY: "10" }, async (cloud) => {
     await scaleAndWait(cloud, 10);
     await sleep(30_000);
-    const r = await report(cloud);
+    const r = await cloudReport(cloud);
     const scaledOut = {
       hashesPerSecond: await hashRate(cloud),
-      rng: pick(fn(r, "rng")),
-      hasher: pick(fn(r, "hasher")),
-      worker: pick(fn(r, "worker")),
+      rng: pick(functionRow(r, "rng")),
+      hasher: pick(functionRow(r, "hasher")),
+      worker: pick(functionRow(r, "worker")),
     };
-    const before = fn(r, "rng").coldStartsTotal ?? 0;
+    const before = functionRow(r, "rng").coldStartsTotal ?? 0;
     await scaleAndWait(cloud, 0);
     const stoppedAt = Date.now();
     const gone = await eventually(
       async () => {
-        const now = await report(cloud);
+        const now = await cloudReport(cloud);
         const keys = ["rng", "hasher", "worker"];
-        return keys.every((k) => fn(now, k).instances === 0) ? now : undefined;
+        return keys.every((k) => functionRow(now, k).instances === 0) ? now : undefined;
       },
       180_000,
       "rng, hasher and worker instances gone",
@@ -88,15 +82,15 @@ const scaleOutAndToZero = () =>
     const secondsToZero = Math.round((Date.now() - stoppedAt) / 1000);
     await fetch(`${cloud.apiUrl}/rng/32`);
     await sleep(500); // past the report's 200 ms cache
-    const after = await report(cloud);
+    const after = await cloudReport(cloud);
     return {
       scaledOut,
       toZero: {
         secondsToZero,
         idle: gone.functions.map((f) => `${f.key} ${f.instances}`).join(", "),
         rngColdStartsTotalBefore: before,
-        rngColdStartsTotalAfterOneCall: fn(after, "rng").coldStartsTotal,
-        rngInstancesAfterOneCall: fn(after, "rng").instances,
+        rngColdStartsTotalAfterOneCall: functionRow(after, "rng").coldStartsTotal,
+        rngInstancesAfterOneCall: functionRow(after, "rng").instances,
       },
     };
   });
@@ -113,7 +107,7 @@ const poisonTicket = () =>
     const seen: string[] = [];
     const dead = await eventually(
       async () => {
-        const r = await report(cloud);
+        const r = await cloudReport(cloud);
         const q = r.queues[0];
         seen.push(`${Math.round((Date.now() - sentAt) / 1000)} s: ${JSON.stringify(q)}`);
         return q?.deadLetter?.messages === 1 ? r : undefined;
@@ -133,11 +127,11 @@ const poisonTicket = () =>
 const timeouts = () =>
   withCloud({ HASHER_DELAY_MS: "11000" }, async (cloud) => {
     await sleep(60_000);
-    const r = await report(cloud);
+    const r = await cloudReport(cloud);
     return {
       hashesPerSecond: await hashRate(cloud),
-      hasher: pick(fn(r, "hasher")),
-      worker: pick(fn(r, "worker")),
+      hasher: pick(functionRow(r, "hasher")),
+      worker: pick(functionRow(r, "worker")),
     };
   });
 
@@ -153,12 +147,7 @@ export async function main(names: string[]): Promise<void> {
     result[name] = await run();
   }
   console.log(JSON.stringify(result, null, 2));
-  const dir = join(projectRoot, "bench", "results");
-  mkdirSync(dir, { recursive: true });
   const date = String(result.date).slice(0, 10);
   const suffix = names.length > 0 ? `-${names.join("-")}` : "";
-  writeFileSync(
-    join(dir, `${date}-exercises${suffix}.json`),
-    `${JSON.stringify(result, null, 2)}\n`,
-  );
+  writeResult(`${date}-exercises${suffix}.json`, result);
 }

@@ -34,11 +34,22 @@ export interface Goal {
 
 const KiB = 1024;
 
+/** Each function's bundle budget, in bytes: the goal here, and the packaging test's limit. */
+export const BUNDLE_LIMITS: Record<string, number> = {
+  rng: 10 * KiB,
+  hasher: 10 * KiB,
+  // @upstash/redis is 80 KiB of it. 102,347 bytes before issue 24 put each function's memory
+  // (Lambda's Max Memory Used, from the REPORT lines already queried for cold starts) into the
+  // AWS Cloud panel: +438 bytes.
+  webui: 101 * KiB,
+  worker: 150 * KiB,
+  supervisor: 150 * KiB,
+  scale: 150 * KiB,
+};
+
+/** The budget of a bundle file (`<function>/…`); a function without its own gets 150 KiB. */
 function bundleLimit(file: string): number {
-  if (/^(rng|hasher)\//.test(file)) return 10 * KiB;
-  // As tests/integration/package.test.ts: 101 KiB since the AWS panel reads memory (issue 24).
-  if (/^webui\//.test(file)) return 101 * KiB;
-  return 150 * KiB;
+  return BUNDLE_LIMITS[file.split("/")[0] ?? ""] ?? 150 * KiB;
 }
 
 export function evaluateGoals(result: BenchResult): Goal[] {

@@ -6,12 +6,9 @@
  *
  * Run: npm run bench:scaling   (about 3 minutes; starts its own local clouds on free ports)
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { scriptSettings } from "../common/command-environment";
-import { projectRoot } from "../common/project";
 import { type LocalCloud, startLocalCloud } from "../tests/support/launcher";
-import { BENCH_SCALE_TOKEN, readJson, scaleAndWait, sleep } from "./cloud";
+import { BENCH_SCALE_TOKEN, readJson, scaleAndWait, sleep, writeResult } from "./cloud";
 
 const SETTLE_MS = 4_000;
 const WINDOW_SECONDS = scriptSettings().benchWindowSeconds;
@@ -95,10 +92,7 @@ export async function main(): Promise<void> {
     rows: [...linear, ...bottleneck],
     summary,
   };
-  const dir = join(projectRoot, "bench", "results");
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `scaling-${result.date.slice(0, 10)}.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  const file = writeResult(`scaling-${result.date.slice(0, 10)}.json`, result);
 
   console.log("\nrng concurrency | replicas | hashes/s | per replica | rng avg ms | hasher avg ms");
   for (const r of result.rows) {

@@ -5,12 +5,9 @@
  * (the dashboard's poll), hashes per second, and worker turns. About 2 minutes. Writes
  * bench/results/<date>-workshop-calls.json.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import IORedis from "ioredis";
-import { projectRoot } from "../common/project";
 import { startLocalCloud } from "../tests/support/launcher";
-import { BENCH_SCALE_TOKEN, readJson, scaleAndWait, sleep } from "./cloud";
+import { BENCH_SCALE_TOKEN, readJson, scaleAndWait, sleep, writeResult } from "./cloud";
 
 const MINING_WINDOW_MS = 60_000;
 const JSON_CALLS = 20;
@@ -62,12 +59,10 @@ export async function main(): Promise<void> {
       json: { calls: JSON_CALLS, redisCommandsPerCall: Math.round(commandsPerJson) },
       note: "Redis INFO commandstats counts MULTI and EXEC too; Upstash counts the commands inside",
     };
-    const dir = join(projectRoot, "bench", "results");
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${result.date.slice(0, 10)}-workshop-calls.json`);
-    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(JSON.stringify(result, null, 2));
-    console.log(`written: ${file}`);
+    console.log(
+      `written: ${writeResult(`${result.date.slice(0, 10)}-workshop-calls.json`, result)}`,
+    );
   } finally {
     redis.disconnect();
     await cloud.stop();

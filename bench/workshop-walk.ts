@@ -1,19 +1,17 @@
 /**
  * `node common/run-ts.cjs bench/workshop-walk.ts`: follows the workshop chapter's exercises as
  * written on its slides (workshop/en/*.md), on real local clouds on free ports: each shell
- * command of an exercise runs as typed, with the slide's ports (3000, 8000) replaced by the
+ * command of an exercise runs as typed, with the slide's ports (SLIDE_PORTS) replaced by the
  * cloud's, and the dashboard's figures are read after each step. About 4 minutes. Prints what
  * each exercise showed; writes bench/results/<date>-workshop-walk.json. With `--lessons`, the
  * poison ticket and the timeout instead (about 5 minutes; <date>-workshop-walk-lessons.json).
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { promisify } from "node:util";
 import { projectRoot } from "../common/project";
-import type { CloudReport } from "../functions/shared/cloud-report";
-import { type LocalCloud, startLocalCloud } from "../tests/support/launcher";
-import { readJson, sleep } from "./cloud";
+import { eventually, type LocalCloud } from "../tests/support/launcher";
+import { SLIDE_PORTS } from "../workshop/slide-claims";
+import { cloudReport, hashRate, readJson, sleep, withCloud, writeResult } from "./cloud";
 
 const run = promisify(execFile);
 const steps: { slide: string; command: string; output: string; seen: Record<string, unknown> }[] =
@@ -21,9 +19,10 @@ const steps: { slide: string; command: string; output: string; seen: Record<stri
 
 /** Runs a slide's command as typed, on this cloud's ports; its output, trimmed. */
 async function shell(cloud: LocalCloud, slide: string, command: string): Promise<string> {
-  const onCloud = command
-    .replace(/127\.0\.0\.1:3000/g, `127.0.0.1:${cloud.ports.api}`)
-    .replace(/127\.0\.0\.1:8000/g, `127.0.0.1:${cloud.ports.dashboard}`);
+  const onCloud = command.replace(/127\.0\.0\.1:(\d+)/g, (url, port: string) => {
+    const server = SLIDE_PORTS[Number(port)];
+    return server ? `127.0.0.1:${cloud.ports[server]}` : url;
+  });
   const { stdout, stderr } = await run("bash", ["-c", onCloud], {
     cwd: projectRoot,
     env: { ...process.env, API_PORT: String(cloud.ports.api), SQS_PORT: String(cloud.ports.sqs) },
@@ -37,13 +36,8 @@ async function shell(cloud: LocalCloud, slide: string, command: string): Promise
 
 /** The dashboard's figures now: speed over the last 10 complete seconds, workers, rng's row. */
 async function look(cloud: LocalCloud, slide: string): Promise<void> {
-  const json = await readJson<{
-    series: { hashes: number[] };
-    workers: { desired: number; active: number };
-    latency: unknown;
-  }>(cloud);
-  const last = json.series.hashes.slice(-10);
-  const report = (await (await fetch(`${cloud.dashboardUrl}/cloud`)).json()) as CloudReport;
+  const json = await readJson<{ workers: { desired: number; active: number } }>(cloud);
+  const report = await cloudReport(cloud);
   const row = (key: string) => {
     const f = report.functions.find((fn) => fn.key === key);
     return (
@@ -59,7 +53,7 @@ async function look(cloud: LocalCloud, slide: string): Promise<void> {
     );
   };
   const seen = {
-    hashesPerSecond: Math.round((last.reduce((a, b) => a + b, 0) / last.length) * 100) / 100,
+    hashesPerSecond: await hashRate(cloud, 10, 2),
     workers: json.workers,
     rng: row("rng"),
     hasher: row("hasher"),
@@ -67,16 +61,6 @@ async function look(cloud: LocalCloud, slide: string): Promise<void> {
   };
   steps.push({ slide, command: "(the dashboard)", output: "", seen });
   console.log(`[${slide}] seen: ${JSON.stringify(seen)}`);
-}
-
-/** A local cloud started with `env` (as `npm start` with those variables), stopped after `run`. */
-async function withCloud(env: Record<string, string>, run: (cloud: LocalCloud) => Promise<void>) {
-  const cloud = await startLocalCloud(env);
-  try {
-    await run(cloud);
-  } finally {
-    await cloud.stop();
-  }
 }
 
 const firstCloud = () =>
@@ -127,12 +111,12 @@ const poisonCloud = () =>
     async (cloud) => {
       const sentAt = Date.now();
       await shell(cloud, "serverless-lessons.md", "npm run poison");
-      for (;;) {
-        const report = (await (await fetch(`${cloud.dashboardUrl}/cloud`)).json()) as CloudReport;
-        if ((report.queues[0]?.deadLetter?.messages ?? 0) >= 1) break;
-        if (Date.now() - sentAt > 180_000) throw new Error("no DLQ message within 180 s");
-        await sleep(2_000);
-      }
+      await eventually(
+        async () =>
+          ((await cloudReport(cloud)).queues[0]?.deadLetter?.messages ?? 0) >= 1 ? true : undefined,
+        180_000,
+        "a DLQ message",
+      );
       const seconds = Math.round((Date.now() - sentAt) / 1000);
       steps.push({
         slide: "serverless-lessons.md",
@@ -162,10 +146,6 @@ export async function main(args: string[] = []): Promise<void> {
     await fixedCloud();
   }
   const date = new Date().toISOString();
-  const dir = join(projectRoot, "bench", "results");
-  mkdirSync(dir, { recursive: true });
   const name = lessons ? "workshop-walk-lessons" : "workshop-walk";
-  const file = join(dir, `${date.slice(0, 10)}-${name}.json`);
-  writeFileSync(file, `${JSON.stringify({ date, steps }, null, 2)}\n`);
-  console.log(`written: ${file}`);
+  console.log(`written: ${writeResult(`${date.slice(0, 10)}-${name}.json`, { date, steps })}`);
 }

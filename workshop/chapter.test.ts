@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../common/project";
 import { roomDayCost } from "./cost-model";
-import { CHAPTER_FILES, LANGUAGES, loadSlides, slideFilePath, splitSlides } from "./deck";
+import { CHAPTER_FILES, LANGUAGES, type Language, loadSlides, type Slide } from "./deck";
 import {
   documentedSettings,
   dollarAmounts,
@@ -18,17 +18,20 @@ import {
   localUrls,
   npmScriptsNamed,
   numbersIn,
+  SLIDE_PORTS,
   settingsNamed,
   sourcesNamed,
 } from "./slide-claims";
+import { IMAGE_DIRS } from "./slides-server";
 
 const packageJson = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as {
   scripts: Record<string, string>;
 };
 const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
-/** The ports a slide may open: the local cloud's defaults (serverless.yml). */
-const LOCAL_CLOUD_PORTS = new Set([3000, 3002, 8000]);
-const decks = LANGUAGES.map((language) => ({ language, slides: loadSlides(language) }));
+const decks = new Map<Language, Slide[]>(
+  LANGUAGES.map((language) => [language, loadSlides(language)]),
+);
+const slidesOf = (language: Language): Slide[] => decks.get(language) ?? [];
 const where = (language: string, slide: { file: string; number: number }) =>
   `${language}/${slide.file} (slide ${slide.number})`;
 
@@ -80,17 +83,17 @@ describe("the chapter", () => {
   it("has the same slides in French and in English, file by file", () => {
     for (const file of CHAPTER_FILES) {
       const counts = LANGUAGES.map(
-        (language) => splitSlides(readFileSync(slideFilePath(language, file), "utf8")).length,
+        (language) => slidesOf(language).filter((slide) => slide.file === file).length,
       );
       expect(new Set(counts).size, `${file}: slides per language ${counts}`).toBe(1);
     }
-    for (const { slides } of decks) {
+    for (const slides of decks.values()) {
       expect(slides.every((s) => /^(class: title|# )/m.test(s.content))).toBe(true);
     }
   });
 
   it.each(LANGUAGES)("%s: runs only npm scripts that exist", (language) => {
-    const slides = decks.find((d) => d.language === language)?.slides ?? [];
+    const slides = slidesOf(language);
     const named = slides.flatMap((s) =>
       npmScriptsNamed(`${s.content}\n${s.notes}`).map((name) => ({ name, at: where(language, s) })),
     );
@@ -100,7 +103,7 @@ describe("the chapter", () => {
 
   it.each(LANGUAGES)("%s: names only documented settings", (language) => {
     const documented = documentedSettings(readme);
-    const slides = decks.find((d) => d.language === language)?.slides ?? [];
+    const slides = slidesOf(language);
     const named = slides.flatMap((s) =>
       settingsNamed(`${s.content}\n${s.notes}`).map((name) => ({ name, at: where(language, s) })),
     );
@@ -109,16 +112,16 @@ describe("the chapter", () => {
   });
 
   it.each(LANGUAGES)("%s: opens only the local cloud's ports", (language) => {
-    const slides = decks.find((d) => d.language === language)?.slides ?? [];
+    const slides = slidesOf(language);
     const urls = slides.flatMap((s) => localUrls(`${s.content}\n${s.notes}`));
     expect(urls.length).toBeGreaterThan(3);
-    expect(urls.filter(({ port }) => !LOCAL_CLOUD_PORTS.has(port))).toEqual([]);
+    expect(urls.filter(({ port }) => SLIDE_PORTS[port] === undefined)).toEqual([]);
   });
 
   it.each(LANGUAGES)(
     "%s: shows only figures held by the result files its notes name",
     (language) => {
-      const slides = decks.find((d) => d.language === language)?.slides ?? [];
+      const slides = slidesOf(language);
       const unsourced: string[] = [];
       let checked = 0;
       for (const slide of slides) {
@@ -143,7 +146,7 @@ describe("the chapter", () => {
   );
 
   it.each(LANGUAGES)("%s: shows only the cost model's dollar amounts and prices", (language) => {
-    const slides = decks.find((d) => d.language === language)?.slides ?? [];
+    const slides = slidesOf(language);
     const model = roomDayCost();
     const shown = new Set(model.shown);
     const amounts = slides.flatMap((s) =>
@@ -154,13 +157,11 @@ describe("the chapter", () => {
   });
 
   it.each(LANGUAGES)("%s: shows only images that exist", (language) => {
-    const slides = decks.find((d) => d.language === language)?.slides ?? [];
+    const slides = slidesOf(language);
     const images = slides.flatMap((s) => [...s.content.matchAll(/\]\(images\/([\w.-]+)\)/g)]);
     expect(images.length).toBeGreaterThanOrEqual(4);
     for (const [, name] of images) {
-      const found = ["workshop/images", "docs"].some((dir) =>
-        existsSync(join(projectRoot, dir, name ?? "")),
-      );
+      const found = IMAGE_DIRS.some((dir) => existsSync(join(dir, name ?? "")));
       expect(found, `images/${name}`).toBe(true);
     }
   });

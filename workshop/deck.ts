@@ -47,12 +47,12 @@ export function isLanguage(value: string): value is Language {
   return (LANGUAGES as readonly string[]).includes(value);
 }
 
-export function slideFilePath(language: Language, file: string): string {
+function slideFilePath(language: Language, file: string): string {
   return join(WORKSHOP_DIR, language, file);
 }
 
 /** A file's slides: split on lines that are exactly `---` (remark's separator; `--` is a step). */
-export function splitSlides(markdown: string): { content: string; notes: string }[] {
+function splitSlides(markdown: string): { content: string; notes: string }[] {
   const slides: { content: string; notes: string }[] = [];
   let current: string[] = [];
   let inFence = false;

@@ -7,9 +7,8 @@ import { startSlidesServer } from "./slides-server";
 
 export async function main(): Promise<void> {
   const { port, guard } = slidesSettings();
-  const server = await startSlidesServer(port, guard);
-  const base = `http://127.0.0.1:${port}`;
-  console.log(`slides: ${LANGUAGES.map((l) => `${base}/${l}/`).join("  ")}`);
+  const { server, url } = await startSlidesServer(port, guard);
+  console.log(`slides: ${LANGUAGES.map((l) => `${url}/${l}/`).join("  ")}`);
   console.log("keys: → ← to move, p presenter mode (notes), c second screen, f full screen");
   const stop = () => {
     server.close(() => process.exit(0));

@@ -9,7 +9,7 @@ export interface SlidesSettings {
   guard: GuardPolicy;
 }
 
-export const DEFAULT_SLIDES_PORT = 8090;
+const DEFAULT_SLIDES_PORT = 8090;
 
 export function slidesSettings(env: Env = process.env): SlidesSettings {
   return { port: portSetting(env, "SLIDES_PORT", DEFAULT_SLIDES_PORT), guard: guardPolicy(env) };

@@ -1,30 +1,15 @@
-import { request, type Server } from "node:http";
+import type { Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { LOOPBACK_ONLY } from "../common/http-guard";
+import { rawRequest } from "../tests/support/raw-http";
 import { startSlidesServer } from "./slides-server";
 
 let server: Server | undefined;
 
 async function serve(): Promise<string> {
-  server = await startSlidesServer(0, LOOPBACK_ONLY);
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return `http://127.0.0.1:${address.port}`;
-}
-
-/** A GET with a Host header of our choosing (fetch never sends one but the URL's). */
-function getWithHost(url: string, host: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers: { host } }, (res) => {
-      let body = "";
-      res.on("data", (chunk) => {
-        body += chunk;
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
+  const started = await startSlidesServer(0, LOOPBACK_ONLY);
+  server = started.server;
+  return started.url;
 }
 
 afterEach(async () => {
@@ -93,11 +78,11 @@ describe("the slides server", () => {
     const base = await serve();
     const port = new URL(base).port;
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) {
-      expect((await getWithHost(`${base}/en/`, host)).status, host).toBe(200);
+      expect((await rawRequest(`${base}/en/`, { headers: { host } })).status, host).toBe(200);
     }
-    const refused = await getWithHost(`${base}/en/`, `evil.example:${port}`);
+    const refused = await rawRequest(`${base}/en/`, { headers: { host: `evil.example:${port}` } });
     expect(refused.status).toBe(403);
-    expect((JSON.parse(refused.body) as { error: string }).error).toContain("LOCAL_ALLOWED_HOSTS");
+    expect(String(refused.json?.error)).toContain("LOCAL_ALLOWED_HOSTS");
     const foreign = await fetch(`${base}/en/`, { headers: { origin: "http://evil.example" } });
     expect(foreign.status).toBe(403);
   });

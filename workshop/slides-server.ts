@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from "node:path";
 import { type GuardPolicy, refuseForeign } from "../common/http-guard";
 import { projectRoot } from "../common/project";
+import { boundPort, listen } from "../common/upstash-bridge/http";
 import { deckMarkdown, isLanguage, LANGUAGES, type Language, WORKSHOP_DIR } from "./deck";
 
 const TITLES: Record<Language, string> = {
@@ -21,7 +22,7 @@ const TITLES: Record<Language, string> = {
 };
 const REMARK_BUNDLE = join(projectRoot, "node_modules", "remark-slide", "out", "remark.min.js");
 /** Where a slide's `images/<name>` is looked up: the chapter's own pictures, then docs/. */
-const IMAGE_DIRS = [join(WORKSHOP_DIR, "images"), join(projectRoot, "docs")];
+export const IMAGE_DIRS = [join(WORKSHOP_DIR, "images"), join(projectRoot, "docs")];
 const IMAGE_NAME = /^[a-z0-9][a-z0-9-]*\.(png|svg)$/;
 const CONTENT_TYPES = {
   html: "text/html; charset=utf-8",
@@ -37,7 +38,7 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-export function deckPage(language: Language): string {
+function deckPage(language: Language): string {
   return `<!doctype html>
 <html lang="${language}">
 <head>
@@ -119,7 +120,7 @@ function route(
 }
 
 /** The server's request handler; `guard` runs before anything else. */
-export function slidesHandler(guard: GuardPolicy) {
+function slidesHandler(guard: GuardPolicy) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     // The local servers' wall (common/http-guard.ts), first as everywhere.
     if (refuseForeign(req, res, guard)) return;
@@ -144,10 +145,11 @@ export function slidesHandler(guard: GuardPolicy) {
 }
 
 /** The slides server on 127.0.0.1:port (0: a free port), listening when this resolves. */
-export function startSlidesServer(port: number, guard: GuardPolicy): Promise<Server> {
+export async function startSlidesServer(
+  port: number,
+  guard: GuardPolicy,
+): Promise<{ server: Server; url: string }> {
   const server = createServer(slidesHandler(guard));
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen({ host: "127.0.0.1", port }, () => resolve(server));
-  });
+  await listen(server, "127.0.0.1", port);
+  return { server, url: `http://127.0.0.1:${boundPort(server)}` };
 }

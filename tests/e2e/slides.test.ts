@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOOPBACK_ONLY } from "../../common/http-guard";
 import { LANGUAGES, loadSlides } from "../../workshop/deck";
 import { startSlidesServer } from "../../workshop/slides-server";
-import { ARTIFACTS, collectErrors, launchChromium } from "./support/browser";
+import { ARTIFACTS, collectErrors, gotoSlide, launchChromium } from "./support/browser";
 
 // Every slide of the chapter, in both languages, as the room sees it: at 1280×720 in headless
 // Chromium, through `npm run slides`' own server and the remark bundle it serves. A slide whose
@@ -61,10 +61,9 @@ let base: string;
 
 beforeAll(async () => {
   // Behind the shared guard, as `npm run slides` runs it: Chromium reaches it on 127.0.0.1.
-  [server, browser] = await Promise.all([startSlidesServer(0, LOOPBACK_ONLY), launchChromium()]);
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("no port");
-  base = `http://127.0.0.1:${address.port}`;
+  let slides: { server: Server; url: string };
+  [slides, browser] = await Promise.all([startSlidesServer(0, LOOPBACK_ONLY), launchChromium()]);
+  ({ server, url: base } = slides);
   await mkdir(SHOTS, { recursive: true });
 });
 
@@ -91,13 +90,7 @@ describe.each(LANGUAGES)("the %s deck at 1280×720", (language) => {
     const faults: string[] = [];
     let images = 0;
     for (let number = 1; number <= count; number++) {
-      await page.evaluate(
-        (n) =>
-          (window as unknown as { slideshow: { gotoSlide(n: number): void } }).slideshow.gotoSlide(
-            n,
-          ),
-        number,
-      );
+      await gotoSlide(page, number);
       // Images load after the slide shows: wait for them (a broken one counts as done).
       await page.waitForFunction(() =>
         Array.from(document.querySelectorAll(".remark-visible img")).every(
@@ -117,9 +110,7 @@ describe.each(LANGUAGES)("the %s deck at 1280×720", (language) => {
 
     // Presenter mode (the `p` key) shows the slide's speaker notes, read from after its `???`.
     const first = loadSlides(language)[0];
-    await page.evaluate(() =>
-      (window as unknown as { slideshow: { gotoSlide(n: number): void } }).slideshow.gotoSlide(1),
-    );
+    await gotoSlide(page, 1);
     await page.keyboard.press("p");
     expect(
       await page.evaluate(() => document.body.classList.contains("remark-presenter-mode")),

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BUNDLE_LIMITS } from "../../bench/goals";
 import { projectRoot } from "../../common/project";
 import { instantiateHandler } from "../../offline/serverless/handler-module";
 import { unreachableEnv } from "../fixtures/function-env";
@@ -11,18 +12,6 @@ import { zipEntries, zipEntryData } from "../support/zip";
 
 // `serverless package` runs offline and produces what a deploy would upload: one bundle per
 // function and the CloudFormation template. These are checked here, without any cloud.
-const KiB = 1024;
-const bundleLimits: Record<string, number> = {
-  rng: 10 * KiB,
-  hasher: 10 * KiB,
-  // @upstash/redis is 80 KiB of it. 102,347 bytes before issue 24 put each function's memory
-  // (Lambda's Max Memory Used, from the REPORT lines already queried for cold starts) into the
-  // AWS Cloud panel: +438 bytes.
-  webui: 101 * KiB,
-  worker: 150 * KiB,
-  supervisor: 150 * KiB,
-  scale: 150 * KiB,
-};
 
 let dir: string;
 let packagerPid: number | undefined;
@@ -59,7 +48,7 @@ afterAll(() => {
 const ofType = (type: string) => Object.values(resources).filter((r) => r.Type === type);
 
 describe("serverless package", () => {
-  it.each(Object.entries(bundleLimits))(
+  it.each(Object.entries(BUNDLE_LIMITS))(
     "bundles %s into one small JavaScript file",
     (fn, limit) => {
       const entries = zipEntries(join(dir, `${fn}.zip`)).filter((e) => e.name.endsWith(".js"));

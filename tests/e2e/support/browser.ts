@@ -81,3 +81,14 @@ export async function scaleTo(page: Page, replicas: number, attempts = 3): Promi
   }
   console.log(`scaled to ${replicas}`);
 }
+
+/** Shows slide `n` (from 1) of the remark deck open in `page`. */
+export async function gotoSlide(page: Page, n: number): Promise<void> {
+  await page.evaluate(
+    (slide) =>
+      (window as unknown as { slideshow: { gotoSlide(n: number): void } }).slideshow.gotoSlide(
+        slide,
+      ),
+    n,
+  );
+}

@@ -10,7 +10,7 @@ import { LOOPBACK_ONLY } from "../../../common/http-guard";
 import { projectRoot } from "../../../common/project";
 import { loadSlides } from "../../../workshop/deck";
 import { startSlidesServer } from "../../../workshop/slides-server";
-import { launchChromium } from "./browser";
+import { gotoSlide, launchChromium } from "./browser";
 
 /** The slides pictured: the title, and the exercise that fixes the bottleneck. */
 const PICTURES = [
@@ -19,27 +19,19 @@ const PICTURES = [
 ];
 
 export async function main(): Promise<void> {
-  const [server, browser] = await Promise.all([
+  const [{ server, url }, browser] = await Promise.all([
     startSlidesServer(0, LOOPBACK_ONLY),
     launchChromium(),
   ]);
   try {
-    const address = server.address();
-    if (address === null || typeof address === "string") throw new Error("no port");
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.goto(`http://127.0.0.1:${address.port}/en/`);
+    await page.goto(`${url}/en/`);
     await page.waitForFunction(() => "slideshow" in window);
     const slides = loadSlides("en");
     for (const picture of PICTURES) {
       const number = slides.find(picture.slide)?.number;
       if (number === undefined) throw new Error(`no slide for ${picture.file}`);
-      await page.evaluate(
-        (n) =>
-          (window as unknown as { slideshow: { gotoSlide(n: number): void } }).slideshow.gotoSlide(
-            n,
-          ),
-        number,
-      );
+      await gotoSlide(page, number);
       const path = join(projectRoot, "docs", picture.file);
       await writeFile(path, await page.screenshot());
       console.log(`written: ${path} (slide ${number})`);
