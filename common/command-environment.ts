@@ -96,6 +96,8 @@ export interface LocalStackSettings {
    * unset, the one kept in the state folder (localStackTokens).
    */
   redisRestToken: string | undefined;
+  /** SCALE_TOKEN: the bearer token of PUT /workers; unset, the one kept in the state folder. */
+  scaleToken: string | undefined;
   /** LOCALSTACK_SQS_ESM_CONCURRENCY: batches an SQS event source mapping runs at once. */
   esmConcurrency: number;
   /** LOCALSTACK_START_TIMEOUT_SECONDS: how long `up` waits for LocalStack to be healthy. */
@@ -136,6 +138,7 @@ export function localStackSettings(env: Env = process.env): LocalStackSettings {
       join(projectRoot, "node_modules", ".cache", "dockercoins-localstack"),
     bridgePort: portSetting(env, "LOCALSTACK_BRIDGE_PORT", 4579),
     redisRestToken: env.SRH_TOKEN || undefined,
+    scaleToken: env.SCALE_TOKEN || undefined,
     esmConcurrency: Math.ceil(positiveNumberSetting(env, "LOCALSTACK_SQS_ESM_CONCURRENCY", 10)),
     startTimeoutSeconds: positiveNumberSetting(env, "LOCALSTACK_START_TIMEOUT_SECONDS", 90),
     debug: env.DEBUG === "1",
@@ -159,14 +162,11 @@ export function localCloudScaleToken(settings: ScriptSettings = scriptSettings()
  * The tokens of the `local` stage: made by the first `localstack:up` (or deploy) and kept in
  * its state folder; SRH_TOKEN and SCALE_TOKEN, when set, win.
  */
-export function localStackTokens(
-  settings: LocalStackSettings = localStackSettings(),
-  env: Env = process.env,
-): LocalTokens {
+export function localStackTokens(settings: LocalStackSettings = localStackSettings()): LocalTokens {
   const kept = keepLocalTokens(settings.stateDir).tokens;
   return {
     redisRestToken: settings.redisRestToken ?? kept.redisRestToken,
-    scaleToken: env.SCALE_TOKEN || kept.scaleToken,
+    scaleToken: settings.scaleToken ?? kept.scaleToken,
   };
 }
 

@@ -1,7 +1,15 @@
+import { createServer } from "node:http";
+import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../functions/shared/errors";
 import hostCases from "../tests/fixtures/guard-hosts.json";
-import { checkRequest, guardPolicy, isLoopbackHostname, LOOPBACK_ONLY } from "./http-guard";
+import {
+  checkRequest,
+  guardPolicy,
+  isLoopbackHostname,
+  LOOPBACK_ONLY,
+  refuseForeign,
+} from "./http-guard";
 
 // One table of Host headers for every guard (LocalStack's gateway in host mode reads it too).
 const { allowed: allowedHosts, refused: refusedHosts } = hostCases as {
@@ -124,5 +132,43 @@ describe("isLoopbackHostname", () => {
     expect(
       ["localhost.", "127.0.0.1.", "::1", "0.0.0.0", "10.0.0.1"].some(isLoopbackHostname),
     ).toBe(false);
+  });
+});
+
+describe("refuseForeign", () => {
+  /** The status line a node:http server guarded by refuseForeign answers a raw request with. */
+  async function statusOf(headerLines: string[]): Promise<string> {
+    const server = createServer((req, res) => {
+      if (!refuseForeign(req, res, LOOPBACK_ONLY)) res.end("in");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      return await new Promise<string>((resolve, reject) => {
+        const socket = connect(port, "127.0.0.1", () =>
+          socket.write(
+            `GET / HTTP/1.1\r\n${headerLines.join("\r\n")}\r\nConnection: close\r\n\r\n`,
+          ),
+        );
+        let reply = "";
+        socket.on("data", (chunk) => {
+          reply += chunk.toString("latin1");
+        });
+        socket.on("end", () => resolve(reply.split("\r\n")[0] ?? ""));
+        socket.on("error", reject);
+      });
+    } finally {
+      server.close();
+    }
+  }
+
+  it("lets a loopback request through and refuses a foreign Origin with 403", async () => {
+    expect(await statusOf(["Host: 127.0.0.1", "Origin: http://localhost:8000"])).toMatch(/ 200 /);
+    expect(await statusOf(["Host: 127.0.0.1", "Origin: https://evil.example"])).toMatch(/ 403 /);
+  });
+
+  it("refuses a request carrying two Origins, even loopback ones (Node joins them)", async () => {
+    const origin = "Origin: http://127.0.0.1:8000";
+    expect(await statusOf(["Host: 127.0.0.1", origin, origin])).toMatch(/ 403 /);
   });
 });

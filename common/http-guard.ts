@@ -33,7 +33,7 @@ export interface GuardPolicy {
 /** The default table: loopback only. */
 export const LOOPBACK_ONLY: GuardPolicy = { extraHosts: [], extraOrigins: [] };
 
-export type GuardVerdict =
+type GuardVerdict =
   | { allowed: true }
   | { allowed: false; check: "host" | "origin"; message: string };
 
@@ -153,7 +153,7 @@ export function checkRequest(
 }
 
 /** The 403 a refused request gets: JSON, no CORS header, the connection closed. */
-export function refusal(verdict: Extract<GuardVerdict, { allowed: false }>) {
+function refusal(verdict: Extract<GuardVerdict, { allowed: false }>) {
   const body = JSON.stringify({ error: verdict.message });
   return {
     status: 403,
@@ -176,10 +176,9 @@ export function refuseForeign(
   res: ServerResponse,
   policy: GuardPolicy,
 ): boolean {
-  const verdict = checkRequest(
-    { host: req.headers.host, origin: single(req.headers.origin) },
-    policy,
-  );
+  // Node hands each as one string: of repeated Hosts the first, repeated Origins joined with
+  // ", " (which parses as no origin: refused).
+  const verdict = checkRequest({ host: req.headers.host, origin: req.headers.origin }, policy);
   if (verdict.allowed) return false;
   const answer = refusal(verdict);
   res.writeHead(answer.status, answer.headers);
@@ -187,8 +186,4 @@ export function refuseForeign(
   // The body of a refused request is never read; do not keep the socket for it.
   req.resume();
   return true;
-}
-
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(",") : value;
 }

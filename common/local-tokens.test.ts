@@ -7,8 +7,10 @@ import {
   keepLocalTokens,
   LocalTokensError,
   localCloudTokensDir,
+  parseStateDir,
   readLocalTokens,
   stateDirSetting,
+  stateFolderPath,
   TOKENS_FILE,
   tokensOrExplain,
 } from "./local-tokens";
@@ -66,6 +68,16 @@ describe("local tokens", () => {
     expect(stateDirSetting({})).toBe(".local-cloud");
     expect(stateDirSetting({ LOCAL_CLOUD_STATE_DIR: "none" })).toBeUndefined();
     expect(stateDirSetting({ LOCAL_CLOUD_STATE_DIR: "/x" })).toBe("/x");
+  });
+
+  it("read LOCAL_CLOUD_STATE_DIR one way: trimmed, empty means the default, none ephemeral", () => {
+    expect(parseStateDir(undefined)).toBe(".local-cloud");
+    expect(parseStateDir("")).toBe(".local-cloud");
+    expect(parseStateDir("  ")).toBe(".local-cloud");
+    expect(parseStateDir(" none ")).toBeUndefined();
+    expect(parseStateDir(" state ")).toBe("state");
+    expect(stateFolderPath("/srv/app", "state")).toBe("/srv/app/state");
+    expect(stateFolderPath("/srv/app", "/var/state")).toBe("/var/state");
   });
 
   it("are written nowhere in the project: no fixed token works on a local stage", () => {

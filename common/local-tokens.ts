@@ -96,20 +96,36 @@ export function tokensOrExplain(dir: string, running: string): LocalTokens {
   );
 }
 
+/** serverless.yml's default state folder (custom.localCloud.stateDir). */
+const DEFAULT_STATE_DIR = ".local-cloud";
+
 /**
- * Where the local cloud (stage dev) keeps its tokens: its state folder (LOCAL_CLOUD_STATE_DIR,
- * relative to the service), or for an ephemeral state (`none`) a runtime folder that each
- * start fills anew.
+ * LOCAL_CLOUD_STATE_DIR's value, as the plugin (through serverless.yml) and every command read
+ * it: the state folder (default .local-cloud), or undefined for `none`, an ephemeral state
+ * (Redis keeps nothing, the tokens are new at each start).
+ */
+export function parseStateDir(value: string | undefined): string | undefined {
+  const folder = value?.trim();
+  if (folder === "none") return undefined;
+  return folder || DEFAULT_STATE_DIR;
+}
+
+/** LOCAL_CLOUD_STATE_DIR of an environment (parseStateDir). */
+export function stateDirSetting(env: Env): string | undefined {
+  return parseStateDir(env.LOCAL_CLOUD_STATE_DIR);
+}
+
+/** Where a state folder setting points: as given when absolute, else relative to the service. */
+export function stateFolderPath(serviceDir: string, stateDir: string): string {
+  return isAbsolute(stateDir) ? stateDir : join(serviceDir, stateDir);
+}
+
+/**
+ * Where the local cloud (stage dev) keeps its tokens: its state folder, or for an ephemeral
+ * state (undefined) a runtime folder that each start fills anew.
  */
 export function localCloudTokensDir(serviceDir: string, stateDir: string | undefined): string {
   if (stateDir === undefined)
     return join(serviceDir, "node_modules", ".cache", "dockercoins-local-cloud");
-  return isAbsolute(stateDir) ? stateDir : join(serviceDir, stateDir);
-}
-
-/** LOCAL_CLOUD_STATE_DIR as the commands read it (serverless.yml's default, `none`: ephemeral). */
-export function stateDirSetting(env: Env): string | undefined {
-  const value = env.LOCAL_CLOUD_STATE_DIR?.trim();
-  if (value === "none") return undefined;
-  return value || ".local-cloud";
+  return stateFolderPath(serviceDir, stateDir);
 }

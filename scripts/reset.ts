@@ -14,6 +14,10 @@ export const label = "reset:";
 
 export async function main(_args: string[], env: Env = process.env): Promise<void> {
   const dir = localRedisDataDir(projectRoot, env);
+  if (dir === undefined) {
+    console.log("reset: nothing to delete (LOCAL_CLOUD_STATE_DIR=none keeps no data)");
+    return;
+  }
   if (!existsSync(dir)) {
     console.log(`reset: nothing to delete (${dir} does not exist); the next npm start is fresh`);
     return;

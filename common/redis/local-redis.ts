@@ -2,8 +2,9 @@
  * The local cloud's Redis, as the plugin starts it: durable (its data in the state folder,
  * state-folder.ts) and supervised (restarted when it dies, supervisor.ts).
  */
-import { isAbsolute, join, relative } from "node:path";
+import { join, relative } from "node:path";
 import type { Env } from "../../functions/shared/settings";
+import { stateDirSetting, stateFolderPath } from "../local-tokens";
 import { localCloudRedisDir } from "./port-holder";
 import { startRedisServer } from "./server";
 import { explainRefusedData, prepareStateFolder, type StateOrigin } from "./state-folder";
@@ -32,15 +33,17 @@ export interface LocalRedis extends SupervisedRedis {
 
 /** The folder Redis keeps its data in, for a state folder setting. */
 export function redisDataDir(serviceDir: string, stateDir: string): string {
-  return join(isAbsolute(stateDir) ? stateDir : join(serviceDir, stateDir), "redis");
+  return join(stateFolderPath(serviceDir, stateDir), "redis");
 }
 
 /**
- * The same, for scripts outside serverless (`npm run reset`, the doctor): LOCAL_CLOUD_STATE_DIR
- * with serverless.yml's default (custom.localCloud.stateDir).
+ * The same, for scripts outside serverless (`npm run reset`, the doctor), from
+ * LOCAL_CLOUD_STATE_DIR as the plugin reads it; undefined for an ephemeral Redis (`none`),
+ * which keeps no data.
  */
-export function localRedisDataDir(serviceDir: string, env: Env = process.env): string {
-  return redisDataDir(serviceDir, env.LOCAL_CLOUD_STATE_DIR || ".local-cloud");
+export function localRedisDataDir(serviceDir: string, env: Env = process.env): string | undefined {
+  const stateDir = stateDirSetting(env);
+  return stateDir === undefined ? undefined : redisDataDir(serviceDir, stateDir);
 }
 
 export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRedis> {

@@ -1,37 +1,22 @@
 /** HTTP plumbing for the Upstash bridge: body reading with a size cap, JSON replies, lifecycle. */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { BodyReadError, readBody as readCappedBody } from "../http-body";
 import { isLoopbackHostname } from "../http-guard";
 import { BridgeHttpError, type Json } from "./protocol";
 
 /** How long closeServer() lets in-flight requests finish before cutting their sockets. */
 const CLOSE_GRACE_MS = 1_000;
 
-/**
- * Reads the body. Past the limit (or a Content-Length over it) it fails at once with a 413,
- * keeping nothing: once the 413 is sent, Node reads and drops the rest of the body
- * (IncomingMessage._dump), so that the client reads the 413 instead of a reset connection
- * (server.requestTimeout bounds a body that never ends).
- */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const tooLarge = () => {
-      chunks.length = 0;
-      reject(
-        new BridgeHttpError(413, `ERR max request size exceeded: the limit is ${limit} bytes`),
-      );
-    };
-    if (Number(req.headers["content-length"] ?? 0) > limit) return tooLarge();
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) tooLarge();
-      else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-    req.on("close", () => reject(new BridgeHttpError(400, "ERR the request was aborted")));
-  });
+/** The body (common/http-body.ts), failing with the bridge's Upstash-style errors: 413, 400. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  try {
+    return await readCappedBody(req, limit);
+  } catch (err) {
+    if (!(err instanceof BodyReadError)) throw err;
+    throw err.reason === "too large"
+      ? new BridgeHttpError(413, `ERR max request size exceeded: the limit is ${limit} bytes`)
+      : new BridgeHttpError(400, "ERR the request was aborted");
+  }
 }
 
 export function listen(server: Server, host: string, port: number): Promise<void> {

@@ -74,9 +74,15 @@ export function apiUrl(endpoint: string): string {
   return `${endpoint}/_aws/execute-api/${REST_API_ID}/${STAGE}`;
 }
 
+/** The port LocalStack listens on: the endpoint's own, else its scheme's default (80, 443). */
+export function endpointPort(endpoint: string): number {
+  const url = new URL(endpoint);
+  return Number(url.port || (url.protocol === "https:" ? 443 : 80));
+}
+
 /** The S3 website host name; *.localhost.localstack.cloud resolves to 127.0.0.1 by public DNS. */
 export function websiteHost(endpoint: string): string {
-  return `${SITE_BUCKET}.s3-website.localhost.localstack.cloud:${new URL(endpoint).port || "80"}`;
+  return `${SITE_BUCKET}.s3-website.localhost.localstack.cloud:${endpointPort(endpoint)}`;
 }
 
 export function websiteUrl(endpoint: string): string {

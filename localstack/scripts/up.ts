@@ -14,7 +14,7 @@ import { startHostMode } from "./host/lifecycle";
 import { corsAllowedOrigins } from "./host/localstack-env";
 import { chooseMode } from "./mode";
 import { requireCompose, requireLocalStack, run, say } from "./preflight";
-import { composeDir, composeFiles, localStackEndpoint } from "./stack";
+import { composeDir, composeFiles, endpointPort, localStackEndpoint } from "./stack";
 
 export async function main(): Promise<void> {
   const settings = localStackSettings();
@@ -42,7 +42,7 @@ export async function main(): Promise<void> {
     env: childEnvironment({
       SRH_TOKEN: redisRestToken,
       EXTRA_CORS_ALLOWED_ORIGINS: corsAllowedOrigins(
-        Number(new URL(endpoint).port || 4566),
+        endpointPort(endpoint),
         settings.guard.extraOrigins,
       ),
     }),

@@ -17,7 +17,7 @@
  * tests/integration/hapi-servers-contract.test.ts and tests/integration/walls.test.ts check it
  * against the real servers.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -40,7 +40,7 @@ interface HapiToolkit {
   continue: symbol;
   abandon: symbol;
 }
-export interface HapiServerSurface {
+interface HapiServerSurface {
   start(): Promise<void>;
   ext(
     event: "onRequest" | "onPreResponse",
@@ -53,27 +53,27 @@ export class HapiVersionError extends LocalCloudError {
   override readonly name = "HapiVersionError";
 }
 
-/** The hapi serverless-offline loads (resolved from its folder), and its version. */
+/**
+ * The hapi serverless-offline loads, and its version: resolved from serverless-offline's folder,
+ * as its own imports are (a copy of hapi nested under it would win over the project's). hapi's
+ * package.json has no `exports`, so its manifest resolves as a plain file.
+ */
 export function locateHapi(offlineDir: string): {
   dir: string;
   version: string;
   server: (options: object) => HapiServerSurface;
 } {
   const require = createRequire(join(offlineDir, "package.json"));
-  const entry = require.resolve("@hapi/hapi");
-  let dir = dirname(entry);
-  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
-  const { version } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
-    version: string;
-  };
-  const hapi = require(entry) as { server: (options: object) => HapiServerSurface };
-  return { dir, version, server: hapi.server };
+  const manifest = require.resolve("@hapi/hapi/package.json");
+  const { version } = JSON.parse(readFileSync(manifest, "utf8")) as { version: string };
+  const hapi = require("@hapi/hapi") as { server: (options: object) => HapiServerSurface };
+  return { dir: dirname(manifest), version, server: hapi.server };
 }
 
 const guarded = new WeakSet<object>();
 
 /** serverless-offline's Lambda invoke route (src/lambda/routes/invocations/invocationsRoute.js). */
-export const INVOKE_ROUTE = "/2015-03-31/functions/{functionName}/invocations";
+const INVOKE_ROUTE = "/2015-03-31/functions/{functionName}/invocations";
 const ERROR_TYPE = /^([A-Za-z_$][\w$.]*): /;
 
 /**
@@ -98,7 +98,7 @@ export function extendOfflineServers(offlineDir: string, policy: GuardPolicy): v
     throw new HapiVersionError(
       `the local cloud guards serverless-offline's servers through @hapi/hapi ${HAPI_VERSION}, ` +
         `but ${hapi.version} is installed: run \`npm ci\` (package-lock.json pins it), or see ` +
-        "offline/serverless/hapi-guard.ts to move to another version",
+        "offline/serverless/hapi-servers.ts to move to another version",
     );
   }
   // hapi's server() returns an instance of a class it does not export: its prototype is

@@ -27,23 +27,24 @@ export function fillLocalTokens(
   const environment = service.provider.environment ?? {};
   service.provider.environment = environment;
   const given = String(environment.UPSTASH_REDIS_REST_TOKEN ?? "");
-  const emptyScaleTokens = Object.values(service.functions).flatMap((fn) =>
-    fn.environment?.SCALE_TOKEN === "" ? [fn.environment] : [],
+  // The functions that take SCALE_TOKEN; an empty one gets the kept token.
+  const scaleHolders = Object.values(service.functions).flatMap((fn) =>
+    typeof fn.environment?.SCALE_TOKEN === "string" ? [fn.environment] : [],
   );
-  const scaleTokenOf = () =>
-    Object.values(service.functions)
-      .map((fn) => fn.environment?.SCALE_TOKEN)
-      .find((token): token is string => typeof token === "string" && token !== "");
-  if (given !== "" && emptyScaleTokens.length === 0) {
-    return { redisRestToken: given, scaleToken: scaleTokenOf(), note: undefined };
+  const emptyScaleTokens = scaleHolders.filter((holder) => holder.SCALE_TOKEN === "");
+  let redisRestToken = given;
+  let note: string | undefined;
+  if (given === "" || emptyScaleTokens.length > 0) {
+    const dir = localCloudTokensDir(serviceDir, stateDir);
+    const ephemeral = stateDir === undefined;
+    const { tokens, made } = keepLocalTokens(dir, { renew: ephemeral });
+    for (const holder of emptyScaleTokens) holder.SCALE_TOKEN = tokens.scaleToken;
+    if (given === "") redisRestToken = tokens.redisRestToken;
+    environment.UPSTASH_REDIS_REST_TOKEN = redisRestToken;
+    const where = join(dir, TOKENS_FILE);
+    note = `tokens: ${made ? "made" : "kept"} in ${where}${ephemeral ? " (ephemeral state: new at each start)" : ""}`;
   }
-  const dir = localCloudTokensDir(serviceDir, stateDir);
-  const ephemeral = stateDir === undefined;
-  const { tokens, made } = keepLocalTokens(dir, { renew: ephemeral });
-  for (const fnEnvironment of emptyScaleTokens) fnEnvironment.SCALE_TOKEN = tokens.scaleToken;
-  const redisRestToken = given !== "" ? given : tokens.redisRestToken;
-  environment.UPSTASH_REDIS_REST_TOKEN = redisRestToken;
-  const where = join(dir, TOKENS_FILE);
-  const note = `tokens: ${made ? "made" : "kept"} in ${where}${ephemeral ? " (ephemeral state: new at each start)" : ""}`;
-  return { redisRestToken, scaleToken: scaleTokenOf(), note };
+  // Every holder's token is set now; the first function's is the dashboard page's.
+  const scaleToken = scaleHolders[0]?.SCALE_TOKEN as string | undefined;
+  return { redisRestToken, scaleToken, note };
 }

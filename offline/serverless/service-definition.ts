@@ -5,6 +5,7 @@
  * exists. Pure: unit-tested beside it.
  */
 import { LocalCloudError } from "../../common/errors";
+import { parseStateDir } from "../../common/local-tokens";
 import { type Env, intSetting, portSetting } from "../../functions/shared/settings";
 import type { QueueRef as Queue, SqsEventSource } from "../contracts";
 
@@ -149,14 +150,12 @@ function asEnv(values: Record<string, unknown>): Env {
 
 /** `none`: an ephemeral Redis that keeps nothing (the cost of durability is measured so). */
 function stateFolder(value: unknown): string | undefined {
-  if (value === "none") return undefined;
-  if (value === undefined || value === "") return ".local-cloud";
-  if (typeof value !== "string") {
+  if (value !== undefined && typeof value !== "string") {
     throw new ServiceDefinitionError(
       `LOCAL_CLOUD_STATE_DIR must be a folder, got ${JSON.stringify(value)}`,
     );
   }
-  return value;
+  return parseStateDir(value);
 }
 
 /** Up to an hour: the local cloud keeps every instance of a busy afternoon otherwise. */

@@ -3,11 +3,13 @@
  * to loopback only, plus creation of the template's queues. serverless-offline has no SQS.
  */
 
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { buildApp } from "fauxqs";
 import { LocalCloudError } from "../../common/errors";
-import { checkRequest, type GuardPolicy, LOOPBACK_ONLY, refusal } from "../../common/http-guard";
+import { type GuardPolicy, LOOPBACK_ONLY, refuseForeign } from "../../common/http-guard";
+import type { QueueRef } from "../contracts";
 import type { ArrivalSignal } from "./poller";
 import { type QueueDepths, queueDepthsOf } from "./queue-depths";
 import { type CfnResources, planQueues, type QueuePlan, renderRedrivePolicy } from "./queue-plan";
@@ -42,12 +44,7 @@ export type SqsEmulator = {
 };
 
 /** A queue of the template, as created: its CloudFormation logical id and its SQS identity. */
-export interface Queue {
-  logicalId: string;
-  name: string;
-  url: string;
-  arn: string;
-}
+export type Queue = QueueRef;
 
 /** CreateQueue or GetQueueAttributes failed for a queue of the template. */
 export class QueueCreationError extends LocalCloudError {
@@ -56,17 +53,16 @@ export class QueueCreationError extends LocalCloudError {
 
 // fauxqs' .d.ts names Fastify's types through a default import that TypeScript resolves to
 // `any`, so buildApp() is untyped; this is the part of the Fastify app we use.
-type HookRequest = { headers: Record<string, string | string[] | undefined>; body: unknown };
-type HookReply = {
-  raw: { destroyed: boolean };
-  code(status: number): HookReply;
-  headers(values: Record<string, string>): HookReply;
-  send(payload: string): HookReply;
+type HookRequest = {
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+  raw: IncomingMessage;
 };
+type HookReply = { raw: ServerResponse; hijack(): HookReply };
 type FauxqsApp = {
   addHook(
     name: "onRequest",
-    hook: (request: HookRequest, reply: HookReply) => Promise<HookReply | undefined>,
+    hook: (request: HookRequest, reply: HookReply) => Promise<void>,
   ): unknown;
   addHook(name: "preHandler", hook: (request: HookRequest) => Promise<void>): unknown;
   addHook(
@@ -195,21 +191,12 @@ function signalArrivals(app: FauxqsApp): (internalUrl: string) => ArrivalSignal 
 
 /**
  * The shared guard, as Fastify's first hook (before body parsing and routing): a foreign Host
- * name or Origin gets 403 and never reaches fauxqs. fauxqs sends no CORS headers.
+ * name or Origin gets 403 and never reaches fauxqs. fauxqs sends no CORS headers. The guard
+ * answers on the raw response, so Fastify is told to leave the request alone (hijack).
  */
 function guardRequests(app: FauxqsApp, guard: GuardPolicy): void {
   app.addHook("onRequest", async (request, reply) => {
-    const { host, origin } = request.headers;
-    const verdict = checkRequest(
-      {
-        host: typeof host === "string" ? host : undefined,
-        origin: typeof origin === "string" ? origin : undefined,
-      },
-      guard,
-    );
-    if (verdict.allowed) return undefined;
-    const answer = refusal(verdict);
-    return reply.code(answer.status).headers(answer.headers).send(answer.body);
+    if (refuseForeign(request.raw, reply.raw, guard)) reply.hijack();
   });
 }
 

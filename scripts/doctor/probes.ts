@@ -59,7 +59,8 @@ export async function redisPortState(port: number): Promise<PortState> {
   if (state.free) return state;
   const found = await redisOnPort(port);
   // Its data folder (durable, the default) or the ephemeral one (LOCAL_CLOUD_STATE_DIR=none).
-  const ownDirs = [localRedisDataDir(projectRoot), localCloudRedisDir(projectRoot)].flatMap(
+  const dataDir = localRedisDataDir(projectRoot);
+  const ownDirs = [...(dataDir ? [dataDir] : []), localCloudRedisDir(projectRoot)].flatMap(
     (dir) => {
       try {
         return [realpathSync(dir)]; // Redis reports a real path

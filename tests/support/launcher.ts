@@ -4,7 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { childEnvironment, scriptSettings } from "../../common/command-environment";
-import { type LocalTokens, localCloudTokensDir, tokensOrExplain } from "../../common/local-tokens";
+import {
+  type LocalTokens,
+  localCloudTokensDir,
+  stateDirSetting,
+  tokensOrExplain,
+} from "../../common/local-tokens";
 import { freePort } from "../../common/ports";
 import { projectRoot } from "../../common/project";
 
@@ -134,9 +139,9 @@ export async function startLocalCloud(
     child.kill("SIGKILL");
     throw err;
   }
-  const ephemeral = env.LOCAL_CLOUD_STATE_DIR === "none";
-  const serviceDir = options.serviceDir ?? projectRoot;
-  const tokensDir = localCloudTokensDir(serviceDir, ephemeral ? undefined : stateDir);
+  // The state folder as the cloud read it: `env` wins over this launch's own.
+  const cloudStateDir = stateDirSetting({ LOCAL_CLOUD_STATE_DIR: stateDir, ...env });
+  const tokensDir = localCloudTokensDir(options.serviceDir ?? projectRoot, cloudStateDir);
   return {
     // Read when asked: a fixture service without tokens in its serverless.yml makes none.
     get tokens() {

@@ -13,6 +13,7 @@
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { format } from "node:util";
+import { BodyReadError, readBody } from "../../../common/http-body";
 import { LOOPBACK_ONLY, refuseForeign } from "../../../common/http-guard";
 import type { Handler } from "../../../common/lambda/call-handler";
 import { errorPayload } from "./errors";
@@ -187,27 +188,27 @@ async function main(): Promise<void> {
       res.writeHead(404).end();
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= INVOKE_BODY_MAX_BYTES) chunks.push(chunk);
-    });
-    req.on("end", () => {
-      if (size > INVOKE_BODY_MAX_BYTES) {
+    readBody(req, INVOKE_BODY_MAX_BYTES).then(
+      (body) => {
+        let request: InvocationRequest;
+        try {
+          request = JSON.parse(body.toString("utf8")) as InvocationRequest;
+        } catch {
+          res.writeHead(400).end("bad invoke body");
+          return;
+        }
+        answer(res, fn, request);
+      },
+      (err: unknown) => {
+        // Otherwise the request broke off (the executor hung up): nobody to answer, close ours.
+        if (!(err instanceof BodyReadError && err.reason === "too large")) {
+          res.destroy();
+          return;
+        }
         const error = `invoke body over ${INVOKE_BODY_MAX_BYTES} bytes`;
         res.writeHead(413, { "content-type": "application/json" }).end(JSON.stringify({ error }));
-        return;
-      }
-      let request: InvocationRequest;
-      try {
-        request = JSON.parse(Buffer.concat(chunks).toString("utf8")) as InvocationRequest;
-      } catch {
-        res.writeHead(400).end("bad invoke body");
-        return;
-      }
-      answer(res, fn, request);
-    });
+      },
+    );
   });
   // The executor keeps one connection for the environment's life, and LocalStack may leave an
   // environment idle for 10 minutes (LAMBDA_KEEPALIVE_MS): no idle timeout on our side.
