@@ -15,10 +15,11 @@ import type { Redis } from "@upstash/redis";
 import type { GuardPolicy } from "../common/http-guard";
 import { FRESH_START_COMMAND, RESET_COMMAND } from "../common/redis/state-folder";
 import { buildSite } from "../common/site-build";
+import { DEFAULT_WORKER_REPLICAS } from "../functions/shared/config";
 import { keys } from "../functions/shared/keys";
 import { createRedis } from "../functions/shared/redis";
 import { activeReplicaCount, clearHalt, haltReplicas } from "../functions/shared/replicas/replicas";
-import type { InvokeOutcome } from "./contracts";
+import type { Invoke } from "./contracts";
 import { startDashboardServer } from "./dashboard/server";
 
 /** How long Ctrl-C waits for replicas to flush their last counts and release their leases. */
@@ -63,7 +64,7 @@ export class DockerCoinsLocal {
    * said so; hashes, coins and history continue.
    */
   async startingPoint(configured: unknown): Promise<string> {
-    const configuredReplicas = String(configured ?? 1);
+    const configuredReplicas = String(configured ?? DEFAULT_WORKER_REPLICAS);
     const [hashes, coins, kept] = await Promise.all([
       this.redis.get<string>(keys.hashes),
       this.redis.hlen(keys.wallet),
@@ -111,11 +112,7 @@ export class DockerCoinsLocal {
   }
 
   /** Runs the supervisor once, so the workers start now rather than at the first schedule. */
-  async kickSupervisor(
-    invoke: (functionName: string, payload: unknown) => Promise<InvokeOutcome>,
-    supervisorName: string,
-    log: Log,
-  ): Promise<void> {
+  async kickSupervisor(invoke: Invoke, supervisorName: string, log: Log): Promise<void> {
     const outcome = await invoke(supervisorName, { source: "dockercoins.local-cloud" });
     if (!outcome.ok) log(`supervisor kick failed: ${outcome.error}`);
   }

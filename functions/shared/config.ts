@@ -104,13 +104,14 @@ export interface ReplicaConfig {
   ticketGraceMs: number;
 }
 
+/** WORKER_REPLICAS when unset: one worker, as the original's compose file. */
+export const DEFAULT_WORKER_REPLICAS = 1;
+
 /** The replica count's default and bound, which the worker, supervisor and webui share. */
 function loadReplicaLimits(env: Env): { defaultReplicas: number; maxReplicas: number } {
   const maxReplicas = intSetting(env, "WORKER_MAX_REPLICAS", { default: 50, min: 1, max: 1000 });
-  return {
-    defaultReplicas: intSetting(env, "WORKER_REPLICAS", { default: 1, min: 0, max: maxReplicas }),
-    maxReplicas,
-  };
+  const bounds = { default: DEFAULT_WORKER_REPLICAS, min: 0, max: maxReplicas };
+  return { defaultReplicas: intSetting(env, "WORKER_REPLICAS", bounds), maxReplicas };
 }
 
 export function loadReplicaConfig(env: Env = process.env): ReplicaConfig {

@@ -10,19 +10,46 @@ import { LocalCloudError } from "../../common/errors";
 
 export const INJECT_FAULT_VARIABLE = "LOCAL_CLOUD_INJECT_FAULT";
 
-/** Each fault is one of the bugs a learner writes (README, exercise 6). */
+/**
+ * Each fault is one of the bugs a learner writes (README, exercise 6): `code` is how the
+ * start-up line shows it, `run` does it, as the first line of the handler would.
+ */
 export const FAULTS = {
-  /** `process.exit(1)`: the runtime exits (Runtime.ExitError). */
-  exit: "process.exit(1)",
+  /** The runtime exits (Runtime.ExitError). */
+  exit: { code: "process.exit(1)", run: () => process.exit(1) },
   /** A throw in a timer: an uncaught exception (the error's own type). */
-  "async-throw": 'setTimeout(() => { throw new Error("async bug"); }, 1)',
+  "async-throw": {
+    code: 'setTimeout(() => { throw new Error("async bug"); }, 1)',
+    run: () => {
+      setTimeout(() => {
+        throw new Error("async bug");
+      }, 1);
+    },
+  },
   /** A promise nobody catches (Runtime.UnhandledPromiseRejection). */
-  rejection: 'Promise.reject(new Error("async bug"))',
+  rejection: {
+    code: 'Promise.reject(new Error("async bug"))',
+    run: () => void Promise.reject(new Error("async bug")),
+  },
   /** 8 MB of Buffers kept per call: memory outside the heap (Runtime.OutOfMemory). */
-  leak: "globalThis.__leak.push(Buffer.alloc(8e6))",
+  leak: {
+    code: "globalThis.__leak.push(Buffer.alloc(8e6))",
+    run: () => {
+      const holder = globalThis as { __leak?: Buffer[] };
+      holder.__leak ??= [];
+      holder.__leak.push(Buffer.alloc(8e6));
+    },
+  },
   /** A loop that never yields (the function's timeout). */
-  spin: "for (;;) {}",
-} as const;
+  spin: {
+    code: "for (;;) {}",
+    run: () => {
+      for (;;) {
+        // never yields: only the function's timeout ends it
+      }
+    },
+  },
+} as const satisfies Record<string, { code: string; run: () => void }>;
 export type FaultName = keyof typeof FAULTS;
 
 export interface InjectedFault {
@@ -62,30 +89,7 @@ export function parseInjectedFaults(
 
 /** Runs the fault, as the first line of the handler would (`random` decides whether it hits). */
 export function runFault(fault: InjectedFault, random: () => number = Math.random): void {
-  if (random() >= fault.probability) return;
-  switch (fault.fault) {
-    case "exit":
-      process.exit(1);
-      break;
-    case "async-throw":
-      setTimeout(() => {
-        throw new Error("async bug");
-      }, 1);
-      break;
-    case "rejection":
-      void Promise.reject(new Error("async bug"));
-      break;
-    case "leak": {
-      const holder = globalThis as { __leak?: Buffer[] };
-      holder.__leak ??= [];
-      holder.__leak.push(Buffer.alloc(8e6));
-      break;
-    }
-    case "spin":
-      for (;;) {
-        // never yields: only the function's timeout ends it
-      }
-  }
+  if (random() < fault.probability) FAULTS[fault.fault].run();
 }
 
 /** For the start-up line: "rng exit on 10 % of calls". */
@@ -93,7 +97,7 @@ export function describeFaults(faults: InjectedFault[]): string {
   return faults
     .map(
       (f) =>
-        `${f.key} ${f.fault} (${FAULTS[f.fault]}) on ${Math.round(f.probability * 100)} % of calls`,
+        `${f.key} ${f.fault} (${FAULTS[f.fault].code}) on ${Math.round(f.probability * 100)} % of calls`,
     )
     .join(", ");
 }

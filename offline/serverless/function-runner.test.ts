@@ -176,4 +176,30 @@ describe("the local function runner", () => {
     runner.reload();
     expect((await run(fn)).id).not.toBe(warm.id);
   });
+
+  it("lets a call running at a reload end on its old module scope, then drops that scope", async () => {
+    // A runner of its own: its sandbox's instance count is this function's alone.
+    const reloaded = spec("reloaded", { timeoutMs: 5_000 });
+    const own = startFunctionRunner(new Map([[reloaded.name, reloaded]]), codeDir, {
+      idleMs: 60_000,
+      log: () => {},
+    });
+    try {
+      const call = (event: unknown = {}) =>
+        own.run(reloaded.name, event, undefined) as Promise<{ id: string; calls: number }>;
+      const instances = () => own.functionStates()[0]?.instances;
+      const warm = await call();
+      const running = call({ wait: 1_000 }); // takes the warm instance
+      await sleep(100);
+      own.reload();
+      expect((await call()).id).not.toBe(warm.id);
+      // The running call's scope is still in the sandbox (it counts for the memory cap).
+      expect([instances(), (await own.sandboxStats()).instances]).toEqual([2, 2]);
+      expect(await running).toMatchObject({ id: warm.id, calls: 2 });
+      // Its call ended: the pool discarded it in the sandbox as well.
+      expect([instances(), (await own.sandboxStats()).instances]).toEqual([1, 1]);
+    } finally {
+      await own.close();
+    }
+  });
 });

@@ -27,7 +27,7 @@
 import { randomUUID } from "node:crypto";
 import { FunctionWindow, type Outcome } from "../cloud/function-window";
 import type { FunctionState } from "../cloud/local-report";
-import type { InvokeOutcome } from "../contracts";
+import type { Invoke } from "../contracts";
 import { Semaphore, ThrottledError } from "./concurrency";
 import { describeFaults, parseInjectedFaults } from "./fault-injection";
 import { InstancePool } from "./instance-pool";
@@ -62,8 +62,6 @@ export interface SandboxTotals extends Omit<SandboxStats, "modulesLoaded"> {
 
 /** How often idle instances are looked for: they go within this much after the idle time. */
 const REAP_INTERVAL_MS = 1_000;
-/** How long a sandbox has to answer a stats ping. */
-const STATS_TIMEOUT_MS = 1_000;
 
 export interface FunctionRunner {
   /** One invocation, on whichever path it came: its result, or the error Lambda would give. */
@@ -72,10 +70,13 @@ export interface FunctionRunner {
    * Invokes a function as AWS's event sources call the Invoke API (the SQS poller, the
    * supervisor's kick): same instances' rules, same concurrency limits, same timeout.
    */
-  invoke(functionName: string, payload: unknown): Promise<InvokeOutcome>;
+  invoke: Invoke;
   /** Every function's instances, waiting calls and measured window, for the cloud report. */
   functionStates(): FunctionState[];
-  /** New code: every instance's next invocation starts in a fresh sandbox (a cold start). */
+  /**
+   * New code: every instance's next invocation starts in a fresh module scope (a cold start);
+   * an instance running a call finishes it on the old code, then goes.
+   */
   reload(): void;
   /** Every sandbox's heap, memory and handles, added up. */
   sandboxStats(): Promise<SandboxTotals>;
@@ -125,8 +126,9 @@ export function startFunctionRunner(
   reaper.unref();
 
   const sandboxOf = (spec: FunctionSpec): Sandbox => {
+    // A sandbox in the map is alive: its end takes it out (ended, below) as the thread exits.
     const running = sandboxes.get(spec.name);
-    if (running?.alive) return running;
+    if (running) return running;
     const fault = faults.find((f) => f.key === spec.key);
     const sandbox: Sandbox = new Sandbox(
       spec,
@@ -138,10 +140,10 @@ export function startFunctionRunner(
         },
         ended: (cause) => {
           loadedBefore[spec.name] = (loadedBefore[spec.name] ?? 0) + sandbox.modulesLoaded;
-          if (sandboxes.get(spec.name) !== sandbox) return; // stopped on purpose
+          // Stopped on purpose (reap, close): the runner had forgotten it first.
+          if (sandboxes.get(spec.name) !== sandbox) return;
           sandboxes.delete(spec.name);
           instances.dropAll(spec.name);
-          if (!cause) return;
           if (cause.errorType === OUT_OF_MEMORY) windowOf(spec).count("outOfMemory", Date.now());
           say(spec, "its sandbox ended, and every instance of it", cause);
         },
@@ -195,7 +197,7 @@ export function startFunctionRunner(
     }
   };
 
-  const invoke = async (functionName: string, payload: unknown): Promise<InvokeOutcome> => {
+  const invoke: Invoke = async (functionName, payload) => {
     if (!functions.has(functionName)) {
       return { ok: false, error: `ResourceNotFoundException: no function named ${functionName}` };
     }
@@ -211,7 +213,7 @@ export function startFunctionRunner(
 
   const sandboxStats = async (): Promise<SandboxTotals> => {
     const named = [...sandboxes.entries()];
-    const all = await Promise.all(named.map(([, s]) => s.stats(STATS_TIMEOUT_MS)));
+    const all = await Promise.all(named.map(([, s]) => s.stats()));
     const totals: SandboxTotals = {
       heapUsed: 0,
       heapTotal: 0,
@@ -249,10 +251,9 @@ export function startFunctionRunner(
         waiting: semaphores.get(spec.name)?.queued ?? 0,
         window: windowOf(spec),
       })),
-    reload: () => {
-      for (const sandbox of sandboxes.values()) sandbox.reload();
-      instances.clear();
-    },
+    // The pool discards each old instance in its sandbox: idle ones now, busy ones as their
+    // call ends (giveBack), so a running call keeps its module scope and its memory share.
+    reload: () => instances.clear(),
     sandboxStats,
     close: async () => {
       clearInterval(reaper);

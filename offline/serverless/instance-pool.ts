@@ -79,7 +79,10 @@ export class InstancePool {
     return reaped;
   }
 
-  /** New code: idle instances go now, busy ones when their call ends; calls start cold again. */
+  /**
+   * New code: idle instances go now, busy ones when their call ends (giveBack), each discarded
+   * in its sandbox too (which frees the old module scopes); calls start cold again.
+   */
   clear(): void {
     this.generation += 1;
     for (const [fn, list] of this.idle) {

@@ -52,26 +52,49 @@ export const OUT_OF_MEMORY = "Runtime.OutOfMemory";
 export const EXIT_ERROR = "Runtime.ExitError";
 export const UNHANDLED_REJECTION = "Runtime.UnhandledPromiseRejection";
 
-/** The sandbox's code called process.exit (or its thread ended) while it ran an invocation. */
-export function exitError(requestId: string, code: number): FunctionError {
+/**
+ * Whom a runtime's end fails: the request ids it was running, or "(between invocations)" when
+ * code a finished invocation left behind (a timer) ended it, as Lambda's own message says.
+ */
+function requestIdsText(requestIds: readonly string[]): string {
+  return requestIds.join(", ") || "(between invocations)";
+}
+
+/**
+ * Lambda's message for a runtime that ended: `how` is "exit status 1" or "signal: killed",
+ * `why` the local cloud's own explanation (in parentheses, after Lambda's words).
+ */
+export function runtimeExited(
+  errorType: string,
+  requestIds: readonly string[],
+  how: string,
+  why?: string,
+): FunctionError {
+  const because = why === undefined ? "" : ` (${why})`;
   return functionError(
-    EXIT_ERROR,
-    `RequestId: ${requestId} Error: Runtime exited with error: exit status ${code}`,
+    errorType,
+    `RequestId: ${requestIdsText(requestIds)} Error: Runtime exited with error: ${how}${because}`,
     "crash",
   );
 }
 
+/** The sandbox's code called process.exit (or its thread ended) while it ran an invocation. */
+export function exitError(requestIds: readonly string[], code: number, why?: string) {
+  return runtimeExited(EXIT_ERROR, requestIds, `exit status ${code}`, why);
+}
+
 /** The sandbox went past its memorySize and was stopped. */
 export function outOfMemoryError(
-  requestId: string,
+  requestIds: readonly string[],
   usedBytes: number,
   memorySize: number,
 ): FunctionError {
   const used = Math.round(usedBytes / 2 ** 20);
-  return functionError(
+  return runtimeExited(
     OUT_OF_MEMORY,
-    `RequestId: ${requestId} Error: Runtime exited with error: signal: killed (memory used ${used} MB, memorySize ${memorySize} MB)`,
-    "crash",
+    requestIds,
+    "signal: killed",
+    `memory used ${used} MB, memorySize ${memorySize} MB`,
   );
 }
 

@@ -37,7 +37,6 @@ export type ToSandbox =
       requestId: string;
     }
   | { op: "discard"; instance: string }
-  | { op: "reload" }
   | { op: "ping"; id: number };
 
 export type SerializedError = { name: string; message: string; stack?: string };

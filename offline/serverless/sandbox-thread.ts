@@ -54,10 +54,15 @@ function errorOf(err: unknown): SerializedError {
   return { name: "Error", message: String(err) };
 }
 
-/** Heap in use plus memory outside it (Buffers), over the live instances. */
-function perInstance(): number {
+/** What memorySize caps, for the whole sandbox: heap in use plus memory outside it (Buffers). */
+function usedBytes(): number {
   const heap = getHeapStatistics();
-  return Math.round((heap.used_heap_size + heap.external_memory) / Math.max(1, instances.size));
+  return heap.used_heap_size + heap.external_memory;
+}
+
+/** The sandbox's used memory over its live instances. */
+function perInstance(): number {
+  return Math.round(usedBytes() / Math.max(1, instances.size));
 }
 
 /** The whole sandbox goes down: it says why, then its thread ends. */
@@ -84,7 +89,7 @@ process.exit = ((code?: number | string | null) => {
   const key = owner.getStore();
   if (key === undefined) realExit(code ?? undefined);
   const running = key === undefined ? undefined : instances.get(key)?.running;
-  crash(errorOf(exitError(running?.requestId ?? "(between invocations)", Number(code ?? 0))));
+  crash(errorOf(exitError(running ? [running.requestId] : [], Number(code ?? 0))));
   throw new InstanceExited("process.exit");
 }) as typeof process.exit;
 process.on("uncaughtException", (err) => {
@@ -110,13 +115,12 @@ function scheduleWatch(fast: boolean): void {
   watch = setTimeout(checkMemory, fast ? memoryWatchMs : memoryWatchMs * 10);
 }
 function checkMemory(): void {
-  const heap = getHeapStatistics();
-  const used = heap.used_heap_size + heap.external_memory;
+  const used = usedBytes();
   const allowed = fn.memorySize * 2 ** 20 * Math.max(1, instances.size);
   if (used > allowed) {
     const requests = [...instances.values()].flatMap((i) => i.running?.requestId ?? []);
     const { name, message } = outOfMemoryError(
-      requests.join(", ") || "(between invocations)",
+      requests,
       used,
       fn.memorySize * Math.max(1, instances.size),
     );
@@ -201,9 +205,6 @@ port.on("message", (message: ToSandbox) => {
       break;
     case "discard":
       instances.delete(message.instance);
-      break;
-    case "reload":
-      instances.clear();
       break;
     case "ping":
       send({ op: "pong", id: message.id, stats: stats() });

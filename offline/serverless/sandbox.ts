@@ -16,10 +16,12 @@ import { projectRoot } from "../../common/project";
 import type { InjectedFault } from "./fault-injection";
 import {
   EXIT_ERROR,
+  exitError,
   type FunctionError,
   functionError,
   LambdaTimeoutError,
   outOfMemoryError,
+  runtimeExited,
 } from "./lambda-errors";
 import type {
   FromSandbox,
@@ -64,8 +66,11 @@ interface Running {
 export interface SandboxEvents {
   /** One instance ended on its own (its crash): its invocation, if any, has failed. */
   instanceEnded(instance: string, cause: FunctionError): void;
-  /** The sandbox ended; `cause` is why, undefined when it was stopped on purpose. */
-  ended(cause: FunctionError | undefined): void;
+  /**
+   * The sandbox ended, and `cause` is why. Also called after stop(): the runner has forgotten
+   * the sandbox by then (it stops only one it no longer keeps), so it knows to ignore it.
+   */
+  ended(cause: FunctionError): void;
   /** A per-instance memory reading, in bytes, as an answer carried it. */
   memory(perInstance: number): void;
 }
@@ -78,8 +83,6 @@ export class Sandbox {
   /** Why the sandbox went down, once it said so or its thread failed. */
   private cause: FunctionError | undefined;
   private ended = false;
-  /** stop() was called: the thread's end is no failure. */
-  private stopping = false;
   /** Module scopes the sandbox said it had created, at its last answer. */
   modulesLoaded = 0;
 
@@ -130,8 +133,8 @@ export class Sandbox {
   /** Checks under way whether a timed-out invocation left the thread blocked. */
   private checking = 0;
 
-  private requestIds(): string {
-    return [...this.running.values()].map((r) => r.requestId).join(", ") || "(between invocations)";
+  private requestIds(): string[] {
+    return [...this.running.values()].map((r) => r.requestId);
   }
 
   private post(message: ToSandbox): void {
@@ -198,11 +201,7 @@ export class Sandbox {
     this.ended = true;
     const cause =
       this.cause ??
-      functionError(
-        EXIT_ERROR,
-        `RequestId: ${this.requestIds()} Error: Runtime exited with error: exit status ${code} (the function's sandbox stopped: every instance of it)`,
-        "crash",
-      );
+      exitError(this.requestIds(), code, "the function's sandbox stopped: every instance of it");
     for (const running of this.running.values()) {
       clearTimeout(running.timer);
       running.reject(cause);
@@ -210,7 +209,7 @@ export class Sandbox {
     this.running.clear();
     for (const resolve of this.pongs.values()) resolve(undefined);
     this.pongs.clear();
-    this.events.ended(this.stopping ? undefined : cause);
+    this.events.ended(cause);
   }
 
   /** The sandbox's isolate figures, or undefined when it does not answer within `timeoutMs`. */
@@ -236,27 +235,27 @@ export class Sandbox {
     const answered = (await this.stats()) !== undefined;
     this.checking -= 1;
     if (answered || this.ended) return;
-    this.cause ??= functionError(
+    this.cause ??= runtimeExited(
       EXIT_ERROR,
-      `RequestId: ${this.requestIds()} Error: Runtime exited with error: signal: killed (an instance of ${this.fn.name} blocked its sandbox for more than ${SANDBOX_PING_TIMEOUT_MS} ms after its timeout; every instance of it was stopped)`,
-      "crash",
+      this.requestIds(),
+      "signal: killed",
+      `an instance of ${this.fn.name} blocked its sandbox for more than ${SANDBOX_PING_TIMEOUT_MS} ms after its timeout; every instance of it was stopped`,
     );
     await this.worker.terminate();
   }
 
+  /**
+   * One instance's module scope goes: idle too long, or running old code after a reload (the
+   * pool discards each instance of the old code, idle ones at once and busy ones as their call
+   * ends, so none is dropped while it still runs).
+   */
   discard(instance: string): void {
     this.post({ op: "discard", instance });
-  }
-
-  /** New code: every module scope goes; running invocations finish on the old one. */
-  reload(): void {
-    this.post({ op: "reload" });
   }
 
   /** Ends the sandbox (no instance left, shutdown). */
   async stop(): Promise<void> {
     if (this.ended) return;
-    this.stopping = true;
     await this.worker.terminate();
   }
 }

@@ -2,7 +2,7 @@
  * One poller per `sqs` event of serverless.yml: what Lambda's event-source mappings do on AWS.
  * Each invokes its function through the local cloud's runner, as AWS invokes it.
  */
-import type { InvokeOutcome, SqsEventSource } from "../contracts";
+import type { Invoke, SqsEventSource } from "../contracts";
 import type { SqsEmulator } from "./emulator";
 import { startQueuePoller } from "./poller";
 
@@ -14,7 +14,7 @@ export interface RunningPoller {
 export function startEventSourcePollers(
   sources: readonly SqsEventSource[],
   sqs: SqsEmulator,
-  invoke: (functionName: string, event: unknown) => Promise<InvokeOutcome>,
+  invoke: Invoke,
   log: (line: string) => void,
 ): RunningPoller[] {
   return sources.map((source) => {

@@ -35,7 +35,11 @@ export interface RuntimeInfo {
   consoleLine(level: string, args: unknown[]): void;
 }
 
-const MiB = 1024 * 1024;
+/**
+ * Lambda's Max Memory Used is the peak, as the executor reports it (process.py, the kernel's
+ * VmHWM, in whole MB): the largest resident memory so far, which maxRSS gives in kB.
+ */
+const maxMemoryUsedMb = () => Math.floor(process.resourceUsage().maxRSS / 1024);
 
 export class Invocation {
   private settled = false;
@@ -137,7 +141,7 @@ export class Invocation {
     process.stdout.write(`END RequestId: ${this.id}\n`);
     process.stdout.write(
       `REPORT RequestId: ${this.id}\tDuration: ${ms.toFixed(2)} ms\tBilled Duration: ${Math.ceil(ms)} ms\t` +
-        `Memory Size: ${this.info.memory} MB\tMax Memory Used: ${Math.round(process.memoryUsage.rss() / MiB)} MB\t${init}\n`,
+        `Memory Size: ${this.info.memory} MB\tMax Memory Used: ${maxMemoryUsedMb()} MB\t${init}\n`,
     );
     this.info.setRequestId(undefined);
     this.resolve({ kind, payload, logs: this.info.takeLogs(), timedOut });

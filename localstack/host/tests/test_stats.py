@@ -5,6 +5,7 @@ CountingService (a contract test of the member patches.py wraps)."""
 
 import json
 import threading
+import time
 import urllib.request
 
 import pytest
@@ -84,11 +85,17 @@ def test_memory_the_largest_in_the_window_its_size_and_the_out_of_memory_kills()
     stats = HostStats(clock)
     stats.instance_started("fn", 101)
     assert figures(stats)["maxMemoryUsedMb"] is None  # nothing ended: none, not 0 MB
-    for used, killed in ((60, False), (140, False), (257, True), (58, False)):
-        stats.invocation_ended("fn", stats.invocation_started("fn"), "ok", Memory(used, 256, killed))
+    for used in (60, 140, 257, 58):
+        stats.invocation_ended("fn", stats.invocation_started("fn"), "ok", Memory(used, 256))
         clock.at += 1
+    # Kills are counted as the processes exit; an exit of another cause is no kill.
+    stats.instance_gone("fn", 101, out_of_memory=True)
+    stats.instance_started("fn", 102)
+    stats.instance_gone("fn", 102)
+    stats.instance_started("fn", 103)
+    stats.instance_gone("fn", 103, out_of_memory=True)
     now = figures(stats)
-    assert (now["maxMemoryUsedMb"], now["memorySizeMb"], now["outOfMemory"]) == (257, 256, 1)
+    assert (now["maxMemoryUsedMb"], now["memorySizeMb"], now["outOfMemory"]) == (257, 256, 2)
     assert stats.report()["memoryMeasured"] is True
     clock.at += 61
     later = figures(stats)
@@ -167,6 +174,27 @@ def test_the_executor_reports_memory_and_out_of_memory_kills(environments):
     killed = figures(host_stats(), leak.function_version.id.function_name)
     assert killed["outOfMemory"] == 1
     assert killed["maxMemoryUsedMb"] >= 128
+
+
+def test_a_kill_for_memory_between_invocations_is_counted(environments, code_dir):
+    # A timer the invocation left running leaks after it returned (well after: the invocation
+    # itself must succeed), until the memory watch kills the process with no invocation on.
+    (code_dir / "later.js").write_text(
+        "exports.leak = async () => { const kept = []; setTimeout(() => setInterval(() =>"
+        " kept.push(Buffer.alloc(8e6, 1)), 10), 300); return 'done'; };\n"
+    )
+    executor = environments("later.leak")
+    name = executor.function_version.id.function_name
+    pid = executor.process.popen.pid
+    result, body = invoke(executor)
+    assert (result.is_error, body) == (False, "done")
+    assert executor.process.popen.wait(timeout=10) is not None and executor.process.out_of_memory
+    assert wait_gone(pid)
+    deadline = time.time() + 5  # the exit is counted by its own thread (process.py)
+    while figures(host_stats(), name)["outOfMemory"] == 0 and time.time() < deadline:
+        time.sleep(0.05)
+    gone = figures(host_stats(), name)
+    assert (gone["outOfMemory"], gone["instances"]) == (1, 0)
 
 
 def test_the_peak_counts_what_the_sampler_did_not_see(environments, monkeypatch):

@@ -79,6 +79,8 @@ class HostRuntimeExecutor(RuntimeExecutor):
         self._stopped = False
         # The key of this environment's figures (stats.py): the function, whatever the version.
         self._function_name = function_version.id.function_name
+        # Its MemorySize: the heap limit, the memory watch's limit, the REPORT line, the stats.
+        self._memory_mb = int(function_version.config.memory_size or DEFAULT_MEMORY_MB)
 
     # ---- lifecycle ------------------------------------------------------------------------
     def start(self, env_vars: dict[str, str]) -> None:
@@ -103,12 +105,13 @@ class HostRuntimeExecutor(RuntimeExecutor):
         code_dir = self._code_dir()
         args = [node_bin(self.function_version.config.runtime)]
         if settings().heap_limit:
-            memory = int(self.function_version.config.memory_size or DEFAULT_MEMORY_MB)
-            args.append(f"--max-old-space-size={max(MIN_HEAP_MB, int(memory * HEAP_SHARE_OF_MEMORY))}")
+            heap_mb = max(MIN_HEAP_MB, int(self._memory_mb * HEAP_SHARE_OF_MEMORY))
+            args.append(f"--max-old-space-size={heap_mb}")
         args.append(str(runtime_js()))
-        memory = int(self.function_version.config.memory_size or DEFAULT_MEMORY_MB)
         env = self._process_env(code_dir)
-        self.process = RuntimeProcess(args, code_dir, env, self.id[:8], self._on_exit, memory)
+        self.process = RuntimeProcess(
+            args, code_dir, env, self.id[:8], self._on_exit, self._memory_mb
+        )
         pid = self.process.popen.pid
         host_stats().instance_started(self._function_name, pid)
         if not self.process.alive:  # exited before it was counted: _on_exit ran first
@@ -132,8 +135,10 @@ class HostRuntimeExecutor(RuntimeExecutor):
         return None
 
     def _on_exit(self, process: RuntimeProcess, code: int) -> None:
-        """An exit before ready fails the start (a no-op if the runtime reported first)."""
-        host_stats().instance_gone(self._function_name, process.popen.pid)
+        """Counts the process gone (and its out-of-memory kill, whenever it came: during an
+        invocation, or between two, from code one left running); an exit before ready fails
+        the start (a no-op if the runtime reported first)."""
+        host_stats().instance_gone(self._function_name, process.popen.pid, process.out_of_memory)
         if process is self.process and not self._stopped:
             exited = f"Runtime exited with error: exit status {code}"
             self.executor_endpoint.fail_startup_on_exit(error_json("Runtime.ExitError", exited))
@@ -153,10 +158,9 @@ class HostRuntimeExecutor(RuntimeExecutor):
                 outcome = "timeout"
             return result
         finally:
-            size = int(self.function_version.config.memory_size or DEFAULT_MEMORY_MB)
             used = process.max_memory_mb if process is not None else 0
-            oom = process is not None and process.out_of_memory
-            stats.invocation_ended(self._function_name, started, outcome, Memory(used, size, oom))
+            memory = Memory(used, self._memory_mb)
+            stats.invocation_ended(self._function_name, started, outcome, memory)
 
     def _invoke(self, payload: dict[str, str]) -> InvocationResult:
         request_id = payload.get("invoke-id", "")
@@ -187,8 +191,10 @@ class HostRuntimeExecutor(RuntimeExecutor):
                 payload = _timeout_json(request_id, timeout)
                 return InvocationResult(request_id, payload, is_error=True, logs=logs)
             except RuntimeGoneError:
-                # process.exit() in a handler, out of memory, a crash: the invocation fails.
+                # process.exit() in a handler, out of memory, a crash: the invocation fails,
+                # once the exit is counted (_on_exit), so the figures hold it when it returns.
                 code = process.popen.wait(timeout=KILL_WAIT_SEC)
+                process.exit_reported.wait(timeout=KILL_WAIT_SEC)
                 message = f"RequestId: {request_id} Error: Runtime exited with error: exit status {code}"
                 payload = error_json("Runtime.ExitError", message)
                 if process.out_of_memory:
@@ -207,7 +213,6 @@ class HostRuntimeExecutor(RuntimeExecutor):
     ) -> str:
         """The lines the runtime would have sent, for one that was killed instead."""
         version = self.env_vars.get("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        memory = self.env_vars.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", str(DEFAULT_MEMORY_MB))
         now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
         captured = process.output_since(mark)
         if not captured.startswith("START "):
@@ -218,7 +223,7 @@ class HostRuntimeExecutor(RuntimeExecutor):
             + f"{now} {request_id} Task timed out after {timeout:.2f} seconds\n"
             + f"END RequestId: {request_id}\n"
             + f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\t"
-            + f"Billed Duration: {int(duration) + 1} ms\tMemory Size: {memory} MB\t"
+            + f"Billed Duration: {int(duration) + 1} ms\tMemory Size: {self._memory_mb} MB\t"
             + f"Max Memory Used: {process.max_memory_mb} MB\n"
         )
 

@@ -41,6 +41,8 @@ class RuntimeProcess:
         self.lines_seen = 0
         self._peak_kb = 0
         self.out_of_memory = False
+        # Set once on_exit has returned: whoever saw the process go can wait for its count.
+        self.exit_reported = threading.Event()
         self.popen = subprocess.Popen(
             args,
             cwd=str(cwd),
@@ -52,7 +54,8 @@ class RuntimeProcess:
         )
         threading.Thread(target=self._pump, name=f"lambda-host-out-{name}", daemon=True).start()
         threading.Thread(
-            target=lambda: on_exit(self, self.popen.wait()),
+            target=self._report_exit,
+            args=(on_exit,),
             name=f"lambda-host-wait-{name}",
             daemon=True,
         ).start()
@@ -64,15 +67,23 @@ class RuntimeProcess:
                 daemon=True,
             ).start()
 
+    def _report_exit(self, on_exit: Callable[["RuntimeProcess", int], None]) -> None:
+        try:
+            on_exit(self, self.popen.wait())
+        finally:
+            self.exit_reported.set()
+
     def _memory_kb(self) -> dict[str, int] | None:
-        """VmRSS and VmHWM of the live process, in kB; None once it is gone."""
+        """VmRSS (for the kill check) and VmHWM (the peak) of the live process, in kB; None
+        once it is gone."""
         try:
             with open(f"/proc/{self.popen.pid}/status") as lines:
                 fields = (line.split() for line in lines if line.startswith(("VmRSS:", "VmHWM:")))
                 found = {f[0].rstrip(":"): int(f[1]) for f in fields}
         except (OSError, ValueError, IndexError):
             return None
-        self._peak_kb = max(self._peak_kb, found.get("VmHWM", 0), found.get("VmRSS", 0))
+        # The kernel's high-water mark is never below the current VmRSS.
+        self._peak_kb = max(self._peak_kb, found.get("VmHWM", 0))
         return found
 
     @property

@@ -12,7 +12,8 @@ process this executor starts, so it knows the figures first hand:
   ``LambdaVersionManager.invoke``, see patches.py; unpatched, throttles are not reported);
 * **memory**: the largest resident memory of a function's process as its invocations end
   (Lambda's Max Memory Used, process.py samples it), its MemorySize, and the processes killed
-  for going past it (out of memory).
+  for going past it (out of memory), counted as they exit: a kill between invocations (code a
+  finished one left running) counts too.
 
 Served as JSON at ``GET /_host_executor/stats`` on LocalStack's gateway (stats_route.py);
 the webui function's ``GET /cloud`` reads it (functions/webui/cloud/host-report.ts). Memory
@@ -69,7 +70,6 @@ class Memory:
 
     used_mb: int = 0
     size_mb: int | None = None
-    out_of_memory: bool = False
 
 
 @dataclass
@@ -117,8 +117,10 @@ class FunctionStats:
         self.cold_starts_total += 1
         self._second(now).cold_starts += 1
 
-    def instance_gone(self, pid: int) -> None:
+    def instance_gone(self, pid: int, now: float, out_of_memory: bool) -> None:
         self.instances.discard(pid)
+        if out_of_memory:
+            self._second(now).out_of_memory += 1
 
     def invocation_started(self, now: float) -> None:
         slot = self._second(now)
@@ -134,7 +136,6 @@ class FunctionStats:
         slot.level = self.busy
         slot.invocations += 1
         slot.max_memory_mb = max(slot.max_memory_mb, memory.used_mb)
-        slot.out_of_memory += 1 if memory.out_of_memory else 0
         self.memory_size_mb = memory.size_mb
         if outcome == "error":
             slot.errors += 1
@@ -202,9 +203,10 @@ class HostStats:
         with self._lock:
             self._fn(name).instance_started(pid, self._clock())
 
-    def instance_gone(self, name: str, pid: int) -> None:
+    def instance_gone(self, name: str, pid: int, out_of_memory: bool = False) -> None:
+        """The process exited; `out_of_memory` when the memory watch killed it."""
         with self._lock:
-            self._fn(name).instance_gone(pid)
+            self._fn(name).instance_gone(pid, self._clock(), out_of_memory)
 
     def invocation_started(self, name: str) -> float:
         with self._lock:
