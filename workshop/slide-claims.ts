@@ -3,11 +3,13 @@
  * the project: the npm scripts it runs, the local URLs it opens, the settings it names, and the
  * measured figures it shows with the result files its notes name as their source.
  */
-import type { PortName } from "../tests/support/launcher";
 import type { Language } from "./deck";
 
-/** The ports a slide may open: the local cloud's defaults (serverless.yml), by server. */
-export const SLIDE_PORTS: Readonly<Record<number, PortName>> = {
+/**
+ * The ports a slide may open: the local cloud's defaults (serverless.yml), by server (named as
+ * the test launcher names its ports).
+ */
+export const SLIDE_PORTS: Readonly<Record<number, "api" | "lambda" | "dashboard">> = {
   3000: "api",
   3002: "lambda",
   8000: "dashboard",
