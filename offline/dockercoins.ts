@@ -20,7 +20,7 @@ import { keys } from "../functions/shared/keys";
 import { createRedis } from "../functions/shared/redis";
 import { activeReplicaCount, clearHalt, haltReplicas } from "../functions/shared/replicas/replicas";
 import type { Invoke } from "./contracts";
-import { startDashboardServer } from "./dashboard/server";
+import { type DashboardOptions, startDashboardServer } from "./dashboard/server";
 
 /** How long Ctrl-C waits for replicas to flush their last counts and release their leases. */
 const DRAIN_TIMEOUT_MS = 2_000;
@@ -38,7 +38,7 @@ export interface DashboardSettings {
   /** serverless-offline's API with its stage, e.g. http://127.0.0.1:3000/dev */
   apiUrl: string;
   jsonCacheMs: number;
-  hostStats?: () => Promise<unknown>;
+  hostStats?: DashboardOptions["hostStats"];
   cloudReport?: () => Promise<string>;
   /** Which Host names and Origins may reach the dashboard (common/http-guard.ts). */
   guard: GuardPolicy;

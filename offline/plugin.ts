@@ -249,7 +249,7 @@ export class LocalCloudPlugin {
       port: s.dashboardPort,
       apiUrl,
       jsonCacheMs: s.jsonCacheMs,
-      hostStats: () => this.runner?.sandboxStats() ?? Promise.resolve(undefined),
+      hostStats: (gc) => this.runner?.sandboxStats(gc) ?? Promise.resolve(undefined),
       guard: this.environment.guard,
       scaleToken: this.scaleToken,
       cloudReport: localCloudReporter({

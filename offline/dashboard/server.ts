@@ -10,6 +10,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
+import { collectGarbage } from "../../common/full-gc";
 import { type GuardPolicy, refuseForeign } from "../../common/http-guard";
 import { activeResources } from "../../common/process-stats";
 import { CLOUD_REPORT_PATH } from "../../functions/shared/cloud-report";
@@ -34,8 +35,8 @@ export interface DashboardOptions {
   apiUrl: string;
   /** How long a /json answer is reused (0: never); see ResponseCache. */
   jsonCacheMs: number;
-  /** The function host thread's own figures, added to the local cloud's stats. */
-  hostStats?: () => Promise<unknown>;
+  /** The function sandboxes' own figures (after a full GC in each, with `gc`), in the stats. */
+  hostStats?: (gc: boolean) => Promise<unknown>;
   /** The cloud report as JSON (offline/cloud/reporter.ts), served at CLOUD_REPORT_ROUTE. */
   cloudReport?: () => Promise<string>;
   /** Which Host names and Origins may reach it (common/http-guard.ts). */
@@ -77,7 +78,9 @@ export const LOCAL_CLOUD_STATS_PATH = "/local-cloud/stats";
 
 /**
  * Memory and the live handles of the local cloud's process, by type (sockets, timers, message
- * ports…): what a leak would make grow. Read by `npm run bench -- --soak`.
+ * ports…): what a leak would make grow. Read by `npm run bench -- --soak`; with `?gc=1`, after
+ * a full garbage collection in the process and in each function's sandbox (the load tests judge
+ * memory so).
  */
 export function localCloudStats() {
   const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
@@ -127,10 +130,10 @@ async function handle(
   }
   if (method !== "GET" && method !== "HEAD") return notAllowed(res, method, ["GET", "HEAD"]);
   if (url.pathname === LOCAL_CLOUD_STATS_PATH) {
-    const body = JSON.stringify({
-      ...localCloudStats(),
-      functionHost: (await options.hostStats?.()) ?? null,
-    });
+    const gc = url.searchParams.get("gc") === "1";
+    const functionHost = (await options.hostStats?.(gc)) ?? null;
+    if (gc) collectGarbage();
+    const body = JSON.stringify({ ...localCloudStats(), functionHost });
     res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
     res.end(method === "HEAD" ? undefined : body);
     return;

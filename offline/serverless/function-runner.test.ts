@@ -160,6 +160,15 @@ describe("the local function runner", () => {
     );
   });
 
+  it("collects each sandbox's garbage when asked (GET /local-cloud/stats?gc=1)", async () => {
+    await run(instance("red")); // a sandbox, with what loading and one call left behind
+    const before = await runner.sandboxStats();
+    const after = await runner.sandboxStats(true);
+    expect(after.instances).toBe(before.instances);
+    expect(after.heapUsed).toBeGreaterThan(0);
+    expect(after.heapUsed).toBeLessThan(before.heapUsed);
+  });
+
   it("drops instances idle for the idle time: the next call is cold", async () => {
     const first = await run(instance("short-lived"));
     expect(figures("short-lived").instances).toBe(1);

@@ -78,8 +78,8 @@ export interface FunctionRunner {
    * an instance running a call finishes it on the old code, then goes.
    */
   reload(): void;
-  /** Every sandbox's heap, memory and handles, added up. */
-  sandboxStats(): Promise<SandboxTotals>;
+  /** Every sandbox's heap, memory and handles, added up (after a full GC in each, with `gc`). */
+  sandboxStats(gc?: boolean): Promise<SandboxTotals>;
   close(): Promise<void>;
 }
 
@@ -211,9 +211,9 @@ export function startFunctionRunner(
     }
   };
 
-  const sandboxStats = async (): Promise<SandboxTotals> => {
+  const sandboxStats = async (gc = false): Promise<SandboxTotals> => {
     const named = [...sandboxes.entries()];
-    const all = await Promise.all(named.map(([, s]) => s.stats()));
+    const all = await Promise.all(named.map(([, s]) => s.stats(undefined, gc)));
     const totals: SandboxTotals = {
       heapUsed: 0,
       heapTotal: 0,

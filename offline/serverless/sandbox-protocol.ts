@@ -37,7 +37,8 @@ export type ToSandbox =
       requestId: string;
     }
   | { op: "discard"; instance: string }
-  | { op: "ping"; id: number };
+  /** `gc`: a full garbage collection first, so the figures are what the sandbox keeps. */
+  | { op: "ping"; id: number; gc?: boolean };
 
 export type SerializedError = { name: string; message: string; stack?: string };
 

@@ -15,6 +15,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { getHeapStatistics } from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
+import { collectGarbage } from "../../common/full-gc";
 import { callHandler, type Handler, lambdaContext } from "../../common/lambda/call-handler";
 import { activeResources } from "../../common/process-stats";
 import { runFault } from "./fault-injection";
@@ -207,6 +208,7 @@ port.on("message", (message: ToSandbox) => {
       instances.delete(message.instance);
       break;
     case "ping":
+      if (message.gc) collectGarbage();
       send({ op: "pong", id: message.id, stats: stats() });
       break;
   }

@@ -212,8 +212,11 @@ export class Sandbox {
     this.events.ended(cause);
   }
 
-  /** The sandbox's isolate figures, or undefined when it does not answer within `timeoutMs`. */
-  stats(timeoutMs = SANDBOX_PING_TIMEOUT_MS): Promise<SandboxStats | undefined> {
+  /**
+   * The sandbox's isolate figures, or undefined when it does not answer within `timeoutMs`;
+   * with `gc`, after a full garbage collection in it.
+   */
+  stats(timeoutMs = SANDBOX_PING_TIMEOUT_MS, gc = false): Promise<SandboxStats | undefined> {
     if (this.ended) return Promise.resolve(undefined);
     const id = this.nextId++;
     return new Promise((resolve) => {
@@ -226,7 +229,7 @@ export class Sandbox {
         this.pongs.delete(id);
         resolve(stats);
       });
-      this.post({ op: "ping", id });
+      this.post({ op: "ping", id, gc });
     });
   }
 

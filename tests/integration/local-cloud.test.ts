@@ -52,6 +52,11 @@ describe("the local cloud (npm start)", () => {
     expect(resources.TCPServerWrap).toBeGreaterThanOrEqual(4); // API, invoke, dashboard, bridge…
     // serverless-offline 13's worker threads left a MessagePort per invocation (never closed).
     expect(resources.MessagePort ?? 0).toBe(0);
+    // ?gc=1: the same figures after a full GC in the process and each sandbox (the load tests').
+    const collected = await getJson(`${cloud.dashboardUrl}/local-cloud/stats?gc=1`);
+    expect(collected.status).toBe(200);
+    expect(collected.body.pid).toBe(cloud.process.pid);
+    expect(collected.body.functionHost).toMatchObject({ heapUsed: expect.any(Number) });
   });
 
   it("rng answers n random bytes that differ between calls", async () => {
